@@ -1,0 +1,45 @@
+// Claims index: filter by verdict, certainty, type and topic; sort by any column.
+// No third-party code, no network.
+(function () {
+  function setup() {
+    var table = document.getElementById("kcr-claims");
+    if (!table || table.dataset.kcrReady) return;
+    table.dataset.kcrReady = "1";
+    var form = document.querySelector(".kcr-filters");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var count = form ? form.querySelector(".kcr-count") : null;
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = true;
+        if (form) form.querySelectorAll("select[data-filter]").forEach(function (sel) {
+          if (sel.value && row.dataset[sel.dataset.filter] !== sel.value) ok = false;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (count) count.textContent = shown + " of " + rows.length + " claims shown";
+    }
+    if (form) form.addEventListener("change", apply);
+    table.querySelectorAll("th[data-sort]").forEach(function (th, index) {
+      th.setAttribute("tabindex", "0");
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        var asc = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th[data-sort]").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var num = th.dataset.sort === "num";
+        rows.sort(function (a, b) {
+          var x = a.cells[index].dataset.value, y = b.cells[index].dataset.value;
+          var r = num ? Number(x) - Number(y) : x.localeCompare(y);
+          return asc ? r : -r;
+        });
+        rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+    apply();
+  }
+  if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
+})();

@@ -1,0 +1,41 @@
+"""The thin MkDocs adapter: the only code that knows about MkDocs.
+
+``on_pre_build`` runs the same generator as ``kcr build``, so a plain
+``mkdocs build`` or ``mkdocs serve`` works too; ``on_files`` points each
+generated page's edit link at its YAML record; ``on_serve`` watches the
+records, the bibliography and the article.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kcr import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+_edit_paths: dict[str, str] = {}
+
+
+def on_pre_build(config, **kwargs):
+    try:
+        out = generate.generate(ROOT, Path(config["docs_dir"]))
+    except generate.BuildError as exc:
+        from mkdocs.exceptions import Abort
+
+        raise Abort(f"The records do not pass the checker:\n{exc}") from None
+    _edit_paths.clear()
+    _edit_paths.update(out.edit_paths)
+
+
+def on_files(files, config, **kwargs):
+    # edit_uri in mkdocs.yml points at the repository root, so every page names its real source
+    for file in files:
+        if file.is_documentation_page():
+            file.edit_uri = _edit_paths.get(file.src_uri, f"docs/{file.src_uri}")
+    return files
+
+
+def on_serve(server, config, builder, **kwargs):
+    for name in ("claims", "references.bib", "source", "schema"):
+        server.watch(str(ROOT / name))
+    return server

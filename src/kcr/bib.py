@@ -1,0 +1,324 @@
+"""references.bib: parsed with bibtexparser 2.x, then checked strictly.
+
+bibtexparser never raises: a missing comma silently merges two fields, a
+duplicate field makes the entry vanish into ``failed_blocks``, an undefined
+``@string`` stays literal.  So entries are parsed *without* its middlewares
+(raw values) and every raw value is checked here: it must be one braced or
+quoted group, or a bare number.  Macros and ``#`` concatenation are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import bibtexparser
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    ImplicitComment,
+    ParsingFailedBlock,
+    Preamble,
+    String,
+)
+
+from .problems import Problems
+
+PATH = "references.bib"
+MAX_BYTES = 2_000_000
+MAX_FIELD = 2_000
+
+KEY_RE = re.compile(r"[a-z0-9]+\Z")
+DOI_RE = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+\Z")
+PMID_RE = re.compile(r"[1-9][0-9]{0,8}\Z")
+YEAR_RE = re.compile(r"(1[89]|20)[0-9]{2}\Z")
+VERIFIED_RE = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"'`{}|\\^]*)?\Z")
+URL_RE = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"'`{}|\\^]*)?\Z")
+
+ENTRY_TYPES = {"article", "misc", "book", "incollection", "report", "techreport", "online", "inproceedings"}
+CONTAINERS = ("journal", "publisher", "institution", "organization", "booktitle")
+KNOWN_FIELDS = {
+    "title", "author", "year", "journal", "volume", "number", "pages", "doi", "pmid", "pmcid",
+    "url", "publisher", "institution", "organization", "booktitle", "month", "note", "verified",
+    "urldate", "edition", "address", "issn", "type",
+}
+
+
+@dataclass
+class Reference:
+    """One checked BibTeX entry."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    @property
+    def doi(self) -> str:
+        return normalise_doi(self.get("doi"))
+
+    @property
+    def pmid(self) -> str:
+        return self.get("pmid").strip()
+
+    @property
+    def authors(self) -> list[str]:
+        """Author names as written (braces kept), split on top-level ' and '."""
+        return split_authors(self.get("author"))
+
+    @property
+    def container(self) -> str:
+        for name in CONTAINERS:
+            if self.get(name):
+                return clean(self.get(name))
+        return ""
+
+
+def clean(value: str) -> str:
+    """A field value as plain text: TeX grouping braces dropped, whitespace collapsed."""
+    return " ".join(value.replace("{", "").replace("}", "").split())
+
+
+def split_authors(raw: str) -> list[str]:
+    """Split a BibTeX author list on ' and ' outside braces."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(raw):
+        ch = raw[i]
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and raw[i:i + 5].lower() == " and " :
+            parts.append(raw[start:i])
+            start = i = i + 5
+            continue
+        i += 1
+    parts.append(raw[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def normalise_doi(doi: str) -> str:
+    """Lowercase, with any ``https://doi.org/`` or ``doi:`` prefix removed."""
+    d = doi.strip()
+    d = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", d, flags=re.I)
+    return d.lower()
+
+
+def normalise_title(title: str) -> str:
+    """Letters and digits only, lowercase, accents removed: for near-duplicate titles."""
+    t = unicodedata.normalize("NFKD", clean(title)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", t.lower())
+
+
+def _raw_value_problem(raw: str) -> str | None:
+    """Why a raw BibTeX value is not one plain group, or None if it is fine."""
+    v = raw.strip()
+    if re.fullmatch(r"[0-9]+", v):
+        return None
+    if v.startswith("{"):
+        depth = 0
+        for i, ch in enumerate(v):
+            depth += ch == "{"
+            depth -= ch == "}"
+            if depth == 0:
+                rest = v[i + 1:].strip()
+                if not rest:
+                    return None
+                if rest.startswith("#"):
+                    return "uses '#' concatenation"
+                return "runs into the next field (a comma is probably missing)"
+        return "has an unclosed brace"  # pragma: no cover - the parser rejects this first
+    if v.startswith('"'):
+        end = v.find('"', 1)
+        rest = v[end + 1:].strip() if end > 0 else ""
+        if not rest:
+            return None
+        if rest.startswith("#"):
+            return "uses '#' concatenation"
+        return "runs into the next field (a comma is probably missing)"
+    if "#" in v:
+        return "uses '#' concatenation"
+    return f"uses the undefined or unsupported @string macro '{v.split()[0]}'"
+
+
+def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Reference]:
+    """Parse and check ``text``; add every problem found; return entries by key."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        problems.add(path, 1, 1, f"file is larger than {MAX_BYTES:,} bytes",
+                     "split out unused entries; the limit keeps builds fast")
+        return {}
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    refs: dict[str, Reference] = {}
+    folded: dict[str, str] = {}
+    for block in library.blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            problems.add(path, line, 1, f"duplicate citation key '{block.key}'",
+                         "give each entry its own key, or remove the repeated entry")
+            continue
+        if isinstance(block, DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys)) if hasattr(block, "duplicate_keys") else "a field"
+            problems.add(path, line, 1, f"entry repeats the field {names}",
+                         "keep one copy of each field; bibtexparser drops the whole entry otherwise")
+            continue
+        if isinstance(block, ParsingFailedBlock):
+            msg = " ".join(str(block.error).split())
+            problems.add(path, line, 1, f"BibTeX block could not be parsed ({msg})",
+                         "check braces, quotes and the '@type{key,' header of this entry")
+            continue
+        if isinstance(block, String):
+            problems.add(path, line, 1, f"@string macro '{block.key}' is not supported",
+                         "write the value in braces in each entry instead")
+            continue
+        if isinstance(block, Preamble):
+            problems.add(path, line, 1, "@preamble is not supported", "remove it")
+            continue
+        if isinstance(block, (ExplicitComment, ImplicitComment)):
+            if isinstance(block, ImplicitComment) and block.comment.strip().startswith("@"):
+                problems.add(path, line, 1, "text that looks like an entry was not parsed",
+                             "check the '@type{key,' header of this entry")
+            continue
+        if not isinstance(block, Entry):  # pragma: no cover - exhaustive over bibtexparser blocks
+            problems.add(path, line, 1, f"unexpected BibTeX block {type(block).__name__}", "remove it")
+            continue
+        ref = _entry(block, problems, path)
+        if ref is None:
+            continue
+        low = ref.key.lower()
+        if low in folded:
+            problems.add(path, line, 1, f"citation key '{ref.key}' differs only in case from '{folded[low]}'",
+                         "use one lowercase key per work")
+            continue
+        folded[low] = ref.key
+        refs[ref.key] = ref
+    _duplicates(refs, problems, path)
+    return refs
+
+
+def _field_line(raw: str, start: int, name: str) -> int:
+    m = re.search(rf"(^|[,\s{{]){re.escape(name)}\s*=", raw, flags=re.I | re.M)
+    return start + (raw[: m.start()].count("\n") if m else 0)
+
+
+def _entry(block: Entry, problems: Problems, path: str) -> Reference | None:
+    line = block.start_line + 1
+    key = block.key
+    ok = True
+    if not KEY_RE.match(key):
+        problems.add(path, line, 1, f"citation key '{key}' is not lowercase letters and digits",
+                     "use the pattern familyname + year + first title word, e.g. 'smith2020kratom'")
+        ok = False
+    etype = block.entry_type.lower()
+    if etype not in ENTRY_TYPES:
+        problems.add(path, line, 1, f"entry type '@{block.entry_type}' is not supported",
+                     f"use one of @{', @'.join(sorted(ENTRY_TYPES))}")
+        ok = False
+    fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for f in block.fields:
+        name = f.key.lower()
+        fl = _field_line(block.raw, line, f.key)
+        lines[name] = fl
+        raw = f.value if isinstance(f.value, str) else str(f.value)
+        why = _raw_value_problem(raw)
+        if why:
+            problems.add(path, fl, 1, f"field '{name}' of '{key}' {why}",
+                         "write the value as one {braced} group and end each field with a comma")
+            ok = False
+            continue
+        value = raw.strip()
+        if value[:1] in "{\"":
+            value = value[1:-1]
+        if len(value) > MAX_FIELD:
+            problems.add(path, fl, 1, f"field '{name}' of '{key}' is longer than {MAX_FIELD} characters",
+                         "shorten it; abstracts do not belong in references.bib")
+            ok = False
+            continue
+        if name not in KNOWN_FIELDS:
+            problems.add(path, fl, 1, f"unknown field '{name}' in '{key}'",
+                         f"use only: {', '.join(sorted(KNOWN_FIELDS))}")
+            ok = False
+            continue
+        fields[name] = value
+    ref = Reference(key, etype, fields, line, lines)
+    ok = _check_fields(ref, problems, path) and ok
+    # kept even when faulty, so claims citing it do not also report a missing key
+    return ref
+
+
+def _check_fields(ref: Reference, problems: Problems, path: str) -> bool:
+    ok = True
+    where = ref.line
+
+    def need(name: str, todo: str) -> None:
+        nonlocal ok
+        if not clean(ref.get(name)):
+            problems.add(path, where, 1, f"'{ref.key}' has no {name}", todo)
+            ok = False
+
+    need("title", "add the title exactly as the source page shows it")
+    need("year", "add the year of publication")
+    if not clean(ref.get("author")):
+        problems.add(path, where, 1, f"'{ref.key}' has no author",
+                     "add the authors (or the organisation, in double braces) as the source page shows them")
+        ok = False
+    if not ref.container:
+        problems.add(path, where, 1, f"'{ref.key}' has no journal, publisher or institution",
+                     "add the journal (articles) or the publishing organisation")
+        ok = False
+    year = ref.get("year")
+    if year and not YEAR_RE.match(year.strip()):
+        problems.add(path, ref.field_lines.get("year", where), 1, f"year '{year}' of '{ref.key}' is not a 4-digit year",
+                     "write the year as four digits, e.g. 2021")
+        ok = False
+    doi = ref.get("doi")
+    if doi and not DOI_RE.match(normalise_doi(doi)):
+        problems.add(path, ref.field_lines.get("doi", where), 1, f"malformed DOI '{doi}' in '{ref.key}'",
+                     "write the bare DOI, e.g. 10.1000/xyz123 (no URL, no markup)")
+        ok = False
+    elif doi and doi != normalise_doi(doi):
+        problems.add(path, ref.field_lines.get("doi", where), 1, f"DOI '{doi}' of '{ref.key}' is not normalised",
+                     f"write it as '{normalise_doi(doi)}' (lowercase, no URL prefix)")
+        ok = False
+    pmid = ref.get("pmid")
+    if pmid and not PMID_RE.match(pmid.strip()):
+        problems.add(path, ref.field_lines.get("pmid", where), 1, f"malformed PMID '{pmid}' in '{ref.key}'",
+                     "write the PubMed ID as digits only, without leading zeros or a prefix")
+        ok = False
+    for name, pattern in (("url", URL_RE), ("verified", VERIFIED_RE)):
+        value = ref.get(name)
+        if value and not pattern.match(value.strip()):
+            problems.add(path, ref.field_lines.get(name, where), 1,
+                         f"field '{name}' of '{ref.key}' is not a plain {'https' if name == 'url' else 'http(s)'} URL",
+                         "use a full https:// address (no javascript:, data: or protocol-relative links)")
+            ok = False
+    if not (doi or pmid or ref.get("url")):
+        problems.add(path, where, 1, f"'{ref.key}' has no DOI, PMID or URL",
+                     "add the DOI or PMID; a URL only for documents that have neither (e.g. regulator pages)")
+        ok = False
+    if not ref.get("verified"):
+        problems.add(path, where, 1, f"'{ref.key}' does not say where it was verified",
+                     "add verified = {https://...}: the PubMed, PMC, journal or agency page you checked it against")
+        ok = False
+    return ok
+
+
+def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for key in sorted(refs, key=lambda k: refs[k].line):
+        ref = refs[key]
+        for kind, value in (("DOI", ref.doi), ("PMID", ref.pmid), ("title", normalise_title(ref.get("title")))):
+            if not value or (kind == "title" and len(value) < 20):
+                continue
+            other = seen.get((kind, value))
+            if other:
+                shown = ref.get("doi") if kind == "DOI" else ref.get("pmid") if kind == "PMID" else clean(ref.get("title"))
+                problems.add(path, ref.line, 1, f"'{key}' has the same {kind} as '{other}' ({shown})",
+                             f"cite '{other}' instead and remove this entry")
+            else:
+                seen[(kind, value)] = key

@@ -1,0 +1,117 @@
+"""The whole review loaded and checked: records, references and the article together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import article as article_mod
+from . import bib, claims, setaside, textfile
+from .problems import Problems
+
+ARTICLE = "source/article.txt"
+
+
+@dataclass
+class Review:
+    """Everything the site is built from, and every problem found in it."""
+
+    root: Path
+    claims: list[claims.Claim]
+    refs: dict[str, bib.Reference]
+    article: article_mod.Article | None
+    problems: Problems = field(default_factory=Problems)
+    set_aside: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def citing(self, key: str) -> list[tuple[claims.Claim, dict]]:
+        """(claim, evidence item) pairs that cite ``key``."""
+        return [(c, e) for c in self.claims for e in c.data.get("evidence") or []
+                if isinstance(e, dict) and e.get("ref") == key]
+
+
+def load(root: Path) -> Review:
+    """Load and check everything under ``root``; problems are collected, never raised."""
+    problems = Problems()
+    art = None
+    art_path = root / ARTICLE
+    text = None
+    if art_path.exists():
+        text = textfile.read(art_path, ARTICLE, problems, 1_000_000)
+    else:
+        problems.add(ARTICLE, 1, 1, "the reviewed article is missing", f"restore {ARTICLE}")
+    if text is not None:
+        art = article_mod.parse(text)
+    bib_path = root / bib.PATH
+    refs: dict[str, bib.Reference] = {}
+    if bib_path.exists():
+        bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
+        if bib_text is not None:
+            refs = bib.parse(bib_text, problems)
+    else:
+        problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
+    records = claims.load_all(root, problems)
+    review = Review(root, records, refs, art, problems)
+    for claim in records:
+        claims.semantic_problems(claim, problems)
+        _quote_problems(review, claim)
+        _evidence_problems(review, claim)
+    _id_problems(review)
+    _uncited_references(review)
+    if art is not None:
+        review.set_aside = setaside.load(root, art, problems)
+    problems.sort()
+    return review
+
+
+def _quote_problems(review: Review, claim: claims.Claim) -> None:
+    if review.article is None:
+        return
+    for i, q in enumerate(claim.data.get("quotes") or []):
+        if not isinstance(q, dict) or not isinstance(q.get("text"), str):
+            continue
+        found = review.article.find(q["text"])
+        line, col = claim.pos("quotes", i, "text")
+        shown = q["text"] if len(q["text"]) <= 60 else q["text"][:57] + "..."
+        if found is None:
+            review.problems.add(claim.path, line, col, f"quote not found in the article: \"{shown}\"",
+                                f"copy the words exactly from {ARTICLE} (curly ’ and straight ' differ)")
+        elif isinstance(q.get("section"), str) and found != q["section"]:
+            sline, scol = claim.pos("quotes", i, "section")
+            review.problems.add(claim.path, sline, scol, f"quote is in section '{found}', not '{q['section']}'",
+                                f"set section: {found}")
+
+
+def _evidence_problems(review: Review, claim: claims.Claim) -> None:
+    for i, item in enumerate(claim.data.get("evidence") or []):
+        if isinstance(item, dict) and isinstance(item.get("ref"), str) and item["ref"] not in review.refs:
+            line, col = claim.pos("evidence", i, "ref")
+            review.problems.add(claim.path, line, col, f"evidence cites '{item['ref']}', which is not in references.bib",
+                                "add the entry to references.bib (kcr add-ref) or fix the key")
+
+
+def _id_problems(review: Review) -> None:
+    owner: dict[str, str] = {}
+    for claim in review.claims:
+        ids = [("id", claim.id)] if isinstance(claim.id, str) else []
+        ids += [(("former_ids", i), x) for i, x in enumerate(claim.data.get("former_ids") or []) if isinstance(x, str)]
+        for where, value in ids:
+            if not value:
+                continue
+            if value in owner and owner[value] != claim.path:
+                path = (where,) if isinstance(where, str) else where
+                line, col = claim.pos(*path)
+                review.problems.add(claim.path, line, col, f"id '{value}' is already used by {owner[value]}",
+                                    "choose another id; ids and former ids must be unique")
+            owner.setdefault(value, claim.path)
+
+
+def _uncited_references(review: Review) -> None:
+    cited = {e.get("ref") for c in review.claims for e in c.data.get("evidence") or [] if isinstance(e, dict)}
+    for key, ref in review.refs.items():
+        if key not in cited:
+            review.problems.add(bib.PATH, ref.line, 1, f"reference '{key}' is cited by no claim",
+                                "cite it from a claim's evidence, or remove it")

@@ -1,0 +1,300 @@
+"""Claim records: one YAML file per claim in claims/, validated by the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from . import textfile, yamlstrict
+from .problems import Problems
+
+DIR = "claims"
+SCHEMA = "schema/claim.schema.json"
+MAX_BYTES = 64_000
+LEVELS = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+VERDICT_WORDS = re.compile(
+    r"\b(true|false|myth|misleading|accurate|inaccurate|wrong|debunked|fake|lie|lies|hoax|unsupported|overstated)\b", re.I
+)
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+@dataclass
+class Claim:
+    """A loaded claim record and where each of its values stands in the file."""
+
+    path: str
+    data: dict[str, Any]
+    doc: yamlstrict.Document
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id", "")
+
+    def pos(self, *path: Any, key: bool = False) -> tuple[int, int]:
+        return self.doc.pos(tuple(path), key=key)
+
+
+@lru_cache(maxsize=4)
+def _validator(schema_path: str) -> Draft202012Validator:
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def validator(root: Path) -> Draft202012Validator:
+    """The JSON Schema validator for claim records (the schema file is the source of truth)."""
+    return _validator(str((root / SCHEMA).resolve()))
+
+
+def load_all(root: Path, problems: Problems) -> list[Claim]:
+    """Load every file in claims/, adding each problem found; return the records that parsed."""
+    folder = root / DIR
+    claims: list[Claim] = []
+    if folder.is_symlink() or not folder.is_dir():
+        problems.add(DIR, 1, 1, "claims/ is missing or is a link", "create the claims/ folder with one YAML file per claim")
+        return claims
+    lower: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        shown = f"{DIR}/{path.name}"
+        if path.name.lower() in lower:
+            problems.add(shown, 1, 1, f"file name differs only in case from '{lower[path.name.lower()]}'",
+                         "rename or remove one; they clash on case-insensitive file systems")
+            continue
+        lower[path.name.lower()] = shown
+        if path.is_dir() and not path.is_symlink():
+            problems.add(shown, 1, 1, "folder inside claims/", "keep one .yaml file per claim directly in claims/")
+            continue
+        if path.suffix != ".yaml":
+            problems.add(shown, 1, 1, "file in claims/ does not end in .yaml",
+                         "rename it to <id>.yaml (use .yaml, not .yml) or move it out of claims/")
+            continue
+        claim = load_one(path, shown, root, problems)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def load_one(path: Path, shown: str, root: Path, problems: Problems) -> Claim | None:
+    """Load and schema-check one record; None if it cannot be read at all."""
+    text = textfile.read(path, shown, problems, MAX_BYTES)
+    if text is None:
+        return None
+    if "\t" in text:
+        i = text.index("\t")
+        line = text.count("\n", 0, i) + 1
+        problems.add(shown, line, i - (text.rfind("\n", 0, i) + 1) + 1, "tab character",
+                     "indent with spaces; YAML does not allow tabs for indentation")
+        return None
+    try:
+        doc = yamlstrict.load(text)
+    except yamlstrict.YamlError as exc:
+        problems.add(shown, exc.line, exc.col, exc.what, exc.todo)
+        return None
+    if doc.data is None:
+        problems.add(shown, 1, 1, "file is empty", "fill in the record (run `kcr new-claim` for a template) or delete it")
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(shown, 1, 1, f"file holds a {type(doc.data).__name__}, not a mapping of fields",
+                     "write the record as 'field: value' lines (see CONTRIBUTING.md)")
+        return None
+    claim = Claim(shown, doc.data, doc)
+    _schema_problems(claim, root, problems)
+    return claim
+
+
+def _schema_problems(claim: Claim, root: Path, problems: Problems) -> None:
+    for err in sorted(validator(root).iter_errors(claim.data), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(err.absolute_path)
+        field = ".".join(str(p) for p in path) or "record"
+        if err.validator == "additionalProperties":
+            allowed = sorted(err.schema.get("properties", {}))
+            extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
+            for name in extra:
+                line, col = claim.pos(*path, name, key=True)
+                where = f"{field}.{name}" if path else name
+                problems.add(claim.path, line, col, f"unknown field '{where}'",
+                             f"remove it or use one of: {', '.join(allowed)}")
+            continue
+        if err.validator == "required":
+            missing = err.message.split("'")[1] if "'" in err.message else err.message
+            line, col = claim.pos(*path, key=True)
+            problems.add(claim.path, line, col, f"missing field '{missing}'" + (f" in {field}" if path else ""),
+                         f"add {missing}: (see the field guide in CONTRIBUTING.md)")
+            continue
+        line, col = claim.pos(*path)
+        problems.add(claim.path, line, col, f"field '{field}': {_describe(err)}", _todo(err))
+
+
+def _describe(err: Any) -> str:
+    v = err.validator
+    inst = err.instance
+    shown = repr(inst) if not isinstance(inst, (dict, list)) else type(inst).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "...'"
+    if v == "enum":
+        return f"{shown} is not an allowed value"
+    if v == "type":
+        return f"{shown} is not of type {err.validator_value}"
+    if v == "pattern":
+        return f"{shown} does not match the required pattern"
+    if v == "maxLength":
+        return f"is {len(inst)} characters, over the limit of {err.validator_value}"
+    if v == "minLength":
+        return f"is {len(inst)} characters, under the minimum of {err.validator_value}"
+    if v in ("minItems", "maxItems"):
+        return f"has {len(inst)} items; {v[:3]}imum is {err.validator_value}"
+    if v in ("minimum", "maximum"):
+        return f"{inst} is out of range ({v} {err.validator_value})"
+    if v == "uniqueItems":
+        return "has repeated items"
+    return err.message  # pragma: no cover - the schema uses only the validators above
+
+
+def _todo(err: Any) -> str:
+    v = err.validator
+    if v == "enum":
+        return "use one of: " + ", ".join(str(x) for x in err.validator_value)
+    if v == "type":
+        want = err.validator_value
+        hint = {"string": "quote the value", "integer": "write a whole number without quotes",
+                "boolean": "write true or false", "array": "write a list ('- item' lines)",
+                "object": "write 'field: value' lines"}.get(want, f"use a {want}")
+        return hint
+    if v == "pattern":
+        return "use lowercase letters, digits and single hyphens (e.g. kratom-reduces-cravings)"
+    if v == "maxLength":
+        return "shorten it"
+    if v == "minLength":
+        return "write it out in full"
+    if v in ("minItems", "maxItems"):
+        return "add or remove items"
+    if v in ("minimum", "maximum"):
+        return "use a value in range"
+    return "fix the value"
+
+
+def semantic_problems(claim: Claim, problems: Problems) -> None:
+    """Checks the schema cannot express: id, dates, certainty arithmetic, verdict rules."""
+    d = claim.data
+    p = claim.path
+    stem = Path(p).stem
+    if isinstance(d.get("id"), str) and d["id"] != stem:
+        line, col = claim.pos("id")
+        problems.add(p, line, col, f"id '{d['id']}' does not match the file name '{stem}.yaml'",
+                     f"set id: {stem} or rename the file to {d['id']}.yaml")
+    statement = d.get("statement")
+    if isinstance(statement, str):
+        m = VERDICT_WORDS.search(statement)
+        if m:
+            line, col = claim.pos("statement")
+            problems.add(p, line, col, f"statement contains the verdict word '{m.group()}'",
+                         "state the claim neutrally; the verdict goes in the verdict field")
+    for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(d.get("changelog") or []))]:
+        value = _get(d, path)
+        if isinstance(value, str) and not _is_date(value):
+            line, col = claim.pos(*path)
+            problems.add(p, line, col, f"date '{value}' is not a valid YYYY-MM-DD date",
+                         'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
+    _verdict_rules(claim, problems)
+    _changelog_rules(claim, problems)
+
+
+def _get(d: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            d = d[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return d
+
+
+def _is_date(value: str) -> bool:
+    if not DATE_RE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _verdict_rules(claim: Claim, problems: Problems) -> None:
+    d, p = claim.data, claim.path
+    checkable = d.get("checkable")
+    if checkable is True:
+        for name, todo in (
+            ("verdict", "add verdict: one of accurate, mostly-accurate, overstated, misleading, unsupported, inaccurate"),
+            ("certainty", "add certainty: with start, level and a reason for each step down or up"),
+            ("conclusion", "add a one-line conclusion"),
+            ("bottom_line", "add a plain-language bottom line"),
+        ):
+            if name not in d:
+                line, col = claim.pos(key=True)
+                problems.add(p, line, col, f"checkable claim has no {name}", todo)
+        if not d.get("evidence"):
+            line, col = claim.pos("evidence", key=True) if "evidence" in d else claim.pos("checkable")
+            problems.add(p, line, col, "checkable claim cites no evidence (uncited claim)",
+                         "add at least one evidence item citing a references.bib key, or set checkable: false with a reason")
+        if "not_checkable_reason" in d:
+            line, col = claim.pos("not_checkable_reason", key=True)
+            problems.add(p, line, col, "not_checkable_reason on a checkable claim",
+                         "remove it, or set checkable: false")
+    elif checkable is False:
+        for name in ("verdict", "certainty", "article_certainty"):
+            if name in d:
+                line, col = claim.pos(name, key=True)
+                problems.add(p, line, col, f"claim marked not checkable has a {name}",
+                             "remove it, or set checkable: true")
+        if "not_checkable_reason" not in d:
+            line, col = claim.pos("checkable")
+            problems.add(p, line, col, "claim marked not checkable gives no reason",
+                         "add not_checkable_reason: why this is advice or opinion rather than a factual claim")
+    cert = d.get("certainty")
+    if isinstance(cert, dict) and cert.get("start") in LEVELS and cert.get("level") in LEVELS:
+        reasons = [r for r in cert.get("reasons") or [] if isinstance(r, dict)]
+        total = LEVELS[cert["start"]] + sum(r.get("change", 0) for r in reasons if isinstance(r.get("change"), int))
+        expected = LEVEL_NAMES[min(4, max(1, total))]
+        line, col = claim.pos("certainty", "level")
+        if cert["level"] != "high" and not reasons and not cert.get("basis"):
+            problems.add(p, line, col, f"certainty '{cert['level']}' is below high but no reason is given",
+                         "add certainty.reasons (domain, change, reason) or certainty.basis for a low starting point")
+        elif expected != cert["level"]:
+            problems.add(p, line, col,
+                         f"certainty level '{cert['level']}' does not follow from start '{cert['start']}' and the changes (gives '{expected}')",
+                         "correct the level or the changes in certainty.reasons")
+    if d.get("checkable") is True and isinstance(d.get("evidence"), list):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(d["evidence"]):
+            if isinstance(item, dict) and isinstance(item.get("ref"), str):
+                if item["ref"] in seen:
+                    line, col = claim.pos("evidence", i, "ref")
+                    problems.add(p, line, col, f"evidence cites '{item['ref']}' twice (also item {seen[item['ref']] + 1})",
+                                 "merge the two items into one")
+                seen.setdefault(item["ref"], i)
+
+
+def _changelog_rules(claim: Claim, problems: Problems) -> None:
+    d, p = claim.data, claim.path
+    log = d.get("changelog")
+    version = d.get("version")
+    if not isinstance(log, list) or not isinstance(version, int):
+        return
+    versions = [e.get("version") for e in log if isinstance(e, dict) and isinstance(e.get("version"), int)]
+    if versions and max(versions) != version:
+        line, col = claim.pos("version")
+        problems.add(p, line, col, f"version {version} is not the latest changelog version {max(versions)}",
+                     "set version to the newest changelog entry's version")
+    dates = [e.get("date") for e in log if isinstance(e, dict)]
+    if isinstance(d.get("reviewed"), str) and all(isinstance(x, str) for x in dates) and dates:
+        if max(dates) > d["reviewed"] and _is_date(max(dates)):
+            line, col = claim.pos("reviewed")
+            problems.add(p, line, col, f"reviewed date {d['reviewed']} is older than the changelog's {max(dates)}",
+                         "set reviewed to the date of the latest review")

@@ -1,0 +1,99 @@
+"""Generate the site's pages from the records into git-ignored folders under docs/.
+
+Plain Python: used by ``kcr build`` and by the MkDocs hook alike, so the same
+pages come out whichever way the site is built (and with tools that run no
+MkDocs hooks at all).  Files are written only when their content changed, so
+``mkdocs serve`` does not rebuild in a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import check, setaside
+from .render import cite, claim_page, index_pages
+
+OWNED = ("claims", "references", "coverage")
+
+
+class BuildError(Exception):
+    """The records have problems; the message lists every one."""
+
+
+@dataclass
+class Output:
+    """What one generation produced."""
+
+    pages: dict[str, str] = field(default_factory=dict)  # docs-relative path -> content
+    edit_paths: dict[str, str] = field(default_factory=dict)  # docs-relative path -> repo-relative source
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def render_all(review: check.Review) -> Output:
+    """Every generated page of a checked review, in memory."""
+    out = Output()
+    refs = list(review.refs.values())
+    formatted = cite.format_html(refs)
+    plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
+    for claim in review.claims:
+        path = f"claims/{claim.id}.md"
+        out.pages[path] = claim_page.render(claim, review, formatted, plain)
+        out.edit_paths[path] = claim.path
+        for old in claim.data.get("former_ids") or []:
+            out.pages[f"claims/{old}.md"] = _redirect(claim.id, claim.data["statement"])
+            out.edit_paths[f"claims/{old}.md"] = claim.path
+    out.pages["claims/index.md"] = index_pages.claims_index(review)
+    out.edit_paths["claims/index.md"] = "claims/"
+    for key, ref in review.refs.items():
+        path = f"references/{key}.md"
+        out.pages[path] = index_pages.reference_page(ref, review, formatted)
+        out.edit_paths[path] = "references.bib"
+    out.pages["references/index.md"] = index_pages.references_index(review, formatted)
+    out.edit_paths["references/index.md"] = "references.bib"
+    out.pages["coverage/index.md"] = index_pages.coverage_page(review, review.set_aside)
+    out.edit_paths["coverage/index.md"] = setaside.PATH
+    return out
+
+
+def _redirect(target: str, statement: str) -> str:
+    from .render.html import attr, esc, front_matter
+
+    url = f"../{target}/"
+    return (front_matter(statement, "This claim moved; its page has a new address.")
+            + f'<meta http-equiv="refresh" content="0; url={attr(url)}">\n\n'
+            + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
+
+
+def write(out: Output, docs: Path) -> None:
+    """Write changed pages under ``docs`` and remove stale files in the generated folders."""
+    for rel, content in sorted(out.pages.items()):
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text(encoding="utf-8") != content:
+            target.write_text(content, encoding="utf-8")
+            out.written.append(rel)
+    for folder in OWNED:
+        base = docs / folder
+        if not base.exists():
+            continue
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(docs).as_posix()
+            if path.is_file() and rel not in out.pages:
+                path.unlink()
+                out.removed.append(rel)
+
+
+def generate(root: Path, docs: Path | None = None) -> Output:
+    """Check the review under ``root``; if clean, write its pages into ``docs``.
+
+    Raises:
+        BuildError: listing every problem, when the records do not pass the checker.
+    """
+    review = check.load(root)
+    if not review.ok:
+        raise BuildError("\n".join(str(p) for p in review.problems))
+    out = render_all(review)
+    write(out, docs or root / "docs")
+    return out

@@ -1,0 +1,1 @@
+"""Rendering the review as Markdown/HTML pages (plain Python, no MkDocs import)."""

