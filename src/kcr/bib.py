@@ -9,6 +9,7 @@ quoted group, or a bare number.  Macros and ``#`` concatenation are refused.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -152,7 +153,14 @@ def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Referenc
         problems.add(path, 1, 1, f"file is larger than {MAX_BYTES:,} bytes",
                      "split out unused entries; the limit keeps builds fast")
         return {}
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    # bibtexparser logs each failed block as a warning; the failures are reported here instead
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    finally:
+        logger.setLevel(level)
     refs: dict[str, Reference] = {}
     folded: dict[str, str] = {}
     for block in library.blocks:
@@ -167,7 +175,8 @@ def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Referenc
                          "keep one copy of each field; bibtexparser drops the whole entry otherwise")
             continue
         if isinstance(block, ParsingFailedBlock):
-            msg = " ".join(str(block.error).split())
+            reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
+            msg = " ".join(reason.split())
             problems.add(path, line, 1, f"BibTeX block could not be parsed ({msg})",
                          "check braces, quotes and the '@type{key,' header of this entry")
             continue

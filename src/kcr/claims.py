@@ -237,7 +237,7 @@ def _verdict_rules(claim: Claim, problems: Problems) -> None:
             ("bottom_line", "add a plain-language bottom line"),
         ):
             if name not in d:
-                line, col = claim.pos(key=True)
+                line, col = claim.pos("checkable", key=True)
                 problems.add(p, line, col, f"checkable claim has no {name}", todo)
         if not d.get("evidence"):
             line, col = claim.pos("evidence", key=True) if "evidence" in d else claim.pos("checkable")

@@ -13,7 +13,9 @@ import html
 import json
 from urllib.parse import quote
 
-_MD = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\!#|{}~:"}
+# one pass over the text: HTML's five special characters and Markdown's punctuation
+_ESCAPES = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\!#|{}~:"} | {
+    ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
 
 VERDICTS = {
     "accurate": ("Accurate", 6),
@@ -29,7 +31,7 @@ CERTAINTY_SYMBOL = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "
 
 def esc(value: object) -> str:
     """Escape text for HTML element content or a quoted attribute value."""
-    return html.escape(str(value), quote=True).translate(_MD)
+    return str(value).translate(_ESCAPES)
 
 
 def attr(value: object) -> str:

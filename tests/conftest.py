@@ -1,0 +1,90 @@
+"""Shared fixtures: a minimal valid project in a temp folder, and a copy of the real one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CLAIM = """\
+# yaml-language-server: $schema=../schema/claim.schema.json
+id: kratom-eases-withdrawal
+statement: Kratom eases opioid withdrawal symptoms
+quotes:
+  - text: "has gained attention as a potential aid in managing opioid withdrawal symptoms"
+    section: Understanding Opioid Withdrawal and Kratom's Role
+type: efficacy
+topic: withdrawal
+checkable: true
+verdict: overstated
+conclusion: Only self-reports from surveys of current users suggest relief.
+certainty:
+  start: low
+  level: very-low
+  reasons:
+    - domain: risk-of-bias
+      change: -1
+      reason: Self-selected online samples of current users.
+bottom_line: Some users report relief, but no controlled trial has tested this.
+unknowns: Whether kratom eases withdrawal under controlled conditions.
+would_change: A randomised trial against buprenorphine.
+evidence:
+  - ref: smith2020kratom
+    design: cross-sectional
+    population: human
+    substance: kratom-products
+    n: 100
+    stance: supports
+    finding: In a test survey of current users, most reported that kratom eased withdrawal.
+reviewed: "2026-11-25"
+version: 1
+changelog:
+  - date: "2026-11-25"
+    version: 1
+    summary: First review.
+    conclusion_changed: false
+"""
+
+BIB = """\
+@article{smith2020kratom,
+  title    = {A test title about kratom use},
+  author   = {Smith, Jane and Doe, John},
+  year     = {2020},
+  journal  = {Journal of Tests},
+  doi      = {10.1000/test.1},
+  pmid     = {12345678},
+  verified = {https://pubmed.ncbi.nlm.nih.gov/12345678/},
+}
+"""
+
+
+def make_project(base: Path) -> Path:
+    """A minimal valid project: the real schema and article, one claim, one reference."""
+    root = base / "project"
+    (root / "claims").mkdir(parents=True)
+    shutil.copytree(ROOT / "schema", root / "schema")
+    shutil.copytree(ROOT / "source", root / "source", ignore=shutil.ignore_patterns("set-aside.yaml"))
+    (root / "claims" / "kratom-eases-withdrawal.yaml").write_text(CLAIM, encoding="utf-8")
+    (root / "references.bib").write_text(BIB, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def real_copy(tmp_path: Path) -> Path:
+    """A copy of the real project's data (records, references, article, schema, site config)."""
+    dst = tmp_path / "real"
+    for name in ("claims", "schema", "source", "docs", "overrides", "hooks"):
+        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns(
+            "__pycache__", "claims", "references", "coverage", "data", "generated") if name == "docs" else
+            shutil.ignore_patterns("__pycache__"))
+    for name in ("references.bib", "mkdocs.yml"):
+        shutil.copy2(ROOT / name, dst / name)
+    return dst
