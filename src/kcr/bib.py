@@ -255,12 +255,12 @@ def _entry(block: Entry, problems: Problems, path: str) -> Reference | None:
             continue
         fields[name] = value
     ref = Reference(key, etype, fields, line, lines)
-    ok = _check_fields(ref, problems, path) and ok
+    ok = check_fields(ref, problems, path) and ok
     # kept even when faulty, so claims citing it do not also report a missing key
     return ref
 
 
-def _check_fields(ref: Reference, problems: Problems, path: str) -> bool:
+def check_fields(ref: Reference, problems: Problems, path: str) -> bool:
     ok = True
     where = ref.line
 

@@ -130,7 +130,10 @@ def _schema_problems(claim: Claim, root: Path, problems: Problems) -> None:
                          f"add {missing}: (see the field guide in CONTRIBUTING.md)")
             continue
         line, col = claim.pos(*path)
-        problems.add(claim.path, line, col, f"field '{field}': {_describe(err)}", _todo(err))
+        todo = _todo(err)
+        if err.validator == "pattern" and path and path[-1] == "ref":
+            todo = "use a references.bib citation key: lowercase letters and digits, e.g. smith2020kratom"
+        problems.add(claim.path, line, col, f"field '{field}': {_describe(err)}", todo)
 
 
 def _describe(err: Any) -> str:

@@ -19,7 +19,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Report every problem in the records, references and article; exit 1 if any."""
     review = check.load(_root(args))
     for problem in review.problems:
-        print(problem)
+        if args.format == "github":
+            # GitHub Actions workflow command: shows as an annotation on the pull request's file and line
+            msg = f"{problem.what} — {problem.todo}".replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::error file={problem.path},line={problem.line},col={problem.col}::{msg}")
+        else:
+            print(problem)
     if review.problems:
         print(f"{len(review.problems)} problem(s) found.", file=sys.stderr)
         return 1
@@ -70,11 +75,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return _mkdocs(args, "serve", ["--livereload", "--dev-addr", args.dev_addr])
 
 
+def cmd_add_ref(args: argparse.Namespace) -> int:
+    """Add a reference from a BibTeX, RIS or CSL-JSON file (no network lookup: works offline)."""
+    from . import addref
+
+    try:
+        key = addref.add(_root(args), Path(args.file), args.verified)
+    except (addref.AddRefError, OSError, UnicodeDecodeError) as exc:
+        print(f"{args.file}: {exc}")
+        return 1
+    print(f"Added '{key}' to references.bib. Cite it from a claim's evidence with: ref: {key}")
+    return 0
+
+
+def cmd_new_claim(args: argparse.Namespace) -> int:
+    """Write claims/<id>.yaml with every field and its allowed values."""
+    import re
+
+    from . import scaffold
+
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
+        print(f"'{args.id}' is not a valid id — use lowercase letters, digits and single hyphens")
+        return 1
+    path = _root(args) / "claims" / f"{args.id}.yaml"
+    if path.exists():
+        print(f"claims/{args.id}.yaml already exists — choose another id or edit that file")
+        return 1
+    path.write_text(scaffold.render(args.id, _root(args)), encoding="utf-8")
+    print(f"Wrote claims/{args.id}.yaml. Fill in the TODOs, then run: kcr check")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kcr", description="Kratom Claims Review: records, checker and site.")
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help=cmd_check.__doc__).set_defaults(func=cmd_check)
+    c = sub.add_parser("check", help=cmd_check.__doc__)
+    c.add_argument("--format", choices=["text", "github"], default="text",
+                   help="github: print GitHub Actions annotations instead of path:line:col lines")
+    c.set_defaults(func=cmd_check)
     sub.add_parser("generate", help=cmd_generate.__doc__).set_defaults(func=cmd_generate)
     b = sub.add_parser("build", help=cmd_build.__doc__)
     b.add_argument("--site-dir", help="where to write the site (default: site/)")
@@ -82,6 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help=cmd_serve.__doc__)
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(func=cmd_serve)
+    a = sub.add_parser("add-ref", help=cmd_add_ref.__doc__, description=cmd_add_ref.__doc__ + (
+        " The entry is normalised (key familyname+year+firstword, DOI lowercased without URL prefix, PMID digits"
+        " only), refused if the same DOI, PMID or title is already present, and references.bib is rewritten in"
+        " sorted form. Nothing is looked up online: check the details yourself against the page you name in"
+        " --verified."))
+    a.add_argument("file", help="a .bib, .ris or .json (CSL-JSON) file holding one entry")
+    a.add_argument("--verified", required=True,
+                   help="the PubMed, PMC, journal or agency page on which you checked the details")
+    a.set_defaults(func=cmd_add_ref)
+    n = sub.add_parser("new-claim", help=cmd_new_claim.__doc__)
+    n.add_argument("id", help="the new claim's id (also its file name and URL)")
+    n.set_defaults(func=cmd_new_claim)
     args = parser.parse_args(argv)
     return args.func(args)
 
