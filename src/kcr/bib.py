@@ -147,8 +147,12 @@ def _raw_value_problem(raw: str) -> str | None:
     return f"uses the undefined or unsupported @string macro '{v.split()[0]}'"
 
 
-def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Reference]:
-    """Parse and check ``text``; add every problem found; return entries by key."""
+def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True) -> dict[str, Reference]:
+    """Parse and check ``text``; add every problem found; return entries by key.
+
+    With ``check=False`` only the BibTeX structure is checked, not the field values
+    (used by ``kcr add-ref``, which normalises the values first).
+    """
     if len(text.encode("utf-8")) > MAX_BYTES:
         problems.add(path, 1, 1, f"file is larger than {MAX_BYTES:,} bytes",
                      "split out unused entries; the limit keeps builds fast")
@@ -195,7 +199,7 @@ def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Referenc
         if not isinstance(block, Entry):  # pragma: no cover - exhaustive over bibtexparser blocks
             problems.add(path, line, 1, f"unexpected BibTeX block {type(block).__name__}", "remove it")
             continue
-        ref = _entry(block, problems, path)
+        ref = _entry(block, problems, path, check)
         if ref is None:
             continue
         low = ref.key.lower()
@@ -205,7 +209,8 @@ def parse(text: str, problems: Problems, path: str = PATH) -> dict[str, Referenc
             continue
         folded[low] = ref.key
         refs[ref.key] = ref
-    _duplicates(refs, problems, path)
+    if check:
+        _duplicates(refs, problems, path)
     return refs
 
 
@@ -214,19 +219,16 @@ def _field_line(raw: str, start: int, name: str) -> int:
     return start + (raw[: m.start()].count("\n") if m else 0)
 
 
-def _entry(block: Entry, problems: Problems, path: str) -> Reference | None:
+def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> Reference | None:
     line = block.start_line + 1
     key = block.key
-    ok = True
     if not KEY_RE.match(key):
         problems.add(path, line, 1, f"citation key '{key}' is not lowercase letters and digits",
                      "use the pattern familyname + year + first title word, e.g. 'smith2020kratom'")
-        ok = False
     etype = block.entry_type.lower()
     if etype not in ENTRY_TYPES:
         problems.add(path, line, 1, f"entry type '@{block.entry_type}' is not supported",
                      f"use one of @{', @'.join(sorted(ENTRY_TYPES))}")
-        ok = False
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     for f in block.fields:
@@ -238,24 +240,22 @@ def _entry(block: Entry, problems: Problems, path: str) -> Reference | None:
         if why:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' {why}",
                          "write the value as one {braced} group and end each field with a comma")
-            ok = False
-            continue
+                continue
         value = raw.strip()
         if value[:1] in "{\"":
             value = value[1:-1]
         if len(value) > MAX_FIELD:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' is longer than {MAX_FIELD} characters",
                          "shorten it; abstracts do not belong in references.bib")
-            ok = False
-            continue
+                continue
         if name not in KNOWN_FIELDS:
             problems.add(path, fl, 1, f"unknown field '{name}' in '{key}'",
                          f"use only: {', '.join(sorted(KNOWN_FIELDS))}")
-            ok = False
-            continue
+                continue
         fields[name] = value
     ref = Reference(key, etype, fields, line, lines)
-    ok = check_fields(ref, problems, path) and ok
+    if check:
+        check_fields(ref, problems, path)
     # kept even when faulty, so claims citing it do not also report a missing key
     return ref
 
