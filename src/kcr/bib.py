@@ -240,18 +240,18 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
         if why:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' {why}",
                          "write the value as one {braced} group and end each field with a comma")
-                continue
+            continue
         value = raw.strip()
         if value[:1] in "{\"":
             value = value[1:-1]
         if len(value) > MAX_FIELD:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' is longer than {MAX_FIELD} characters",
                          "shorten it; abstracts do not belong in references.bib")
-                continue
+            continue
         if name not in KNOWN_FIELDS:
             problems.add(path, fl, 1, f"unknown field '{name}' in '{key}'",
                          f"use only: {', '.join(sorted(KNOWN_FIELDS))}")
-                continue
+            continue
         fields[name] = value
     ref = Reference(key, etype, fields, line, lines)
     if check:
@@ -323,7 +323,7 @@ def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> No
         ref = refs[key]
         for kind, value in (("DOI", ref.doi), ("PMID", ref.pmid), ("title", normalise_title(ref.get("title")))):
             if not value or (kind == "title" and len(value) < 20):
-                continue
+            continue
             other = seen.get((kind, value))
             if other:
                 shown = ref.get("doi") if kind == "DOI" else ref.get("pmid") if kind == "PMID" else clean(ref.get("title"))
