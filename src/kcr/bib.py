@@ -323,7 +323,7 @@ def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> No
         ref = refs[key]
         for kind, value in (("DOI", ref.doi), ("PMID", ref.pmid), ("title", normalise_title(ref.get("title")))):
             if not value or (kind == "title" and len(value) < 20):
-            continue
+                continue
             other = seen.get((kind, value))
             if other:
                 shown = ref.get("doi") if kind == "DOI" else ref.get("pmid") if kind == "PMID" else clean(ref.get("title"))
