@@ -16,6 +16,23 @@ ROOT = Path(__file__).resolve().parent.parent
 _edit_paths: dict[str, str] = {}
 
 
+def on_config(config, **kwargs):
+    # the footer shows which commit and date the site was built from
+    import datetime
+    import os
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit() else None
+    config.extra["build"] = {"commit": commit or "unknown", "date": when.strftime("%Y-%m-%d") if when else "unknown"}
+    return config
+
+
 def on_pre_build(config, **kwargs):
     try:
         out = generate.generate(ROOT, Path(config["docs_dir"]))

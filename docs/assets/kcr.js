@@ -41,5 +41,22 @@
     });
     apply();
   }
+  // "Copy" buttons on claim pages copy the citation block they name.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("button.kcr-copy") : null;
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    var text = source.textContent;
+    function done() { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 2000); }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallback(); });
+    } else { fallback(); }
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text; document.body.appendChild(area); area.select();
+      try { document.execCommand("copy"); done(); } finally { document.body.removeChild(area); }
+    }
+  });
   if (window.document$) { window.document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
 })();

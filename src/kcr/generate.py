@@ -11,10 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, setaside
-from .render import cite, claim_page, index_pages
+import yaml
 
-OWNED = ("claims", "references", "coverage")
+from . import check, setaside
+from .render import charts, cite, claim_page, downloads, index_pages, pagecite
+
+OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
+DEFAULT_SITE_URL = "https://example.invalid/"
+
+
+def site_url(root: Path) -> str:
+    """The site's address from mkdocs.yml (used for permalinks and structured data)."""
+    try:
+        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return DEFAULT_SITE_URL
+    url = config.get("site_url") if isinstance(config, dict) else None
+    return url if isinstance(url, str) and url.startswith("https://") else DEFAULT_SITE_URL
 
 
 class BuildError(Exception):
@@ -37,10 +50,17 @@ def render_all(review: check.Review) -> Output:
     refs = list(review.refs.values())
     formatted = cite.format_html(refs)
     plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
+    url = site_url(review.root)
     for claim in review.claims:
         path = f"claims/{claim.id}.md"
-        out.pages[path] = claim_page.render(claim, review, formatted, plain)
+        citation = pagecite.page_citation(claim, url)
+        jsonld = pagecite.claim_review(claim, citation, url)
+        out.pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld,
+                                            charts.claim_chart(claim))
         out.edit_paths[path] = claim.path
+        for ext, body in (("txt", citation.text() + "\n"), ("bib", citation.bibtex()), ("ris", citation.ris()),
+                          ("json", pagecite.dumps([citation.csl()]))):
+            out.pages[f"data/cite/{claim.id}.{ext}"] = body
         for old in claim.data.get("former_ids") or []:
             out.pages[f"claims/{old}.md"] = _redirect(claim.id, claim.data["statement"])
             out.edit_paths[f"claims/{old}.md"] = claim.path
@@ -53,6 +73,10 @@ def render_all(review: check.Review) -> Output:
     out.pages["references/index.md"] = index_pages.references_index(review, formatted)
     out.edit_paths["references/index.md"] = "references.bib"
     out.pages["coverage/index.md"] = index_pages.coverage_page(review, review.set_aside)
+    out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
+    out.edit_paths["evidence/index.md"] = "claims/"
+    out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
+    out.pages.update(downloads.files(review, formatted))
     out.edit_paths["coverage/index.md"] = setaside.PATH
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
+from .pagecite import PageCitation, dumps
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -77,13 +78,36 @@ def reference_links(ref: Reference) -> str:
     return " · ".join(parts)
 
 
-def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[str, str], extra: str = "") -> str:
+def cite_section(c: PageCitation) -> str:
+    """Permalink, version and date, and the citation in four formats, each copyable and downloadable."""
+    base = f"../../data/cite/{c.claim_id}"
+    blocks = [("Text (APA-like)", "txt", c.text()), ("BibTeX", "bib", c.bibtex()), ("RIS", "ris", c.ris()),
+              ("CSL-JSON", "json", dumps(c.csl()))]
+    out = ['<h2 id="cite">Cite this page</h2>\n\n<div class="kcr-cite-box">'
+           f'<p>Permalink: {link(c.url, esc(c.url), class_="kcr-permalink")}<br>'
+           f"Version {esc(c.version)}, last reviewed {esc(c.reviewed)}. The address never changes; "
+           "earlier versions are listed in the version history below.</p>"]
+    for label, ext, body in blocks:
+        ident = f"cite-{ext}"
+        out.append(f'<div class="kcr-cite-format"><p class="kcr-cite-label"><strong>{label}</strong> '
+                   f'<button type="button" class="md-button kcr-copy" data-copy="{ident}">Copy</button> '
+                   f'{link(f"{base}.{ext}", "Download", class_="md-button", download=f"{c.claim_id}.{ext}")}</p>'
+                   f'<pre class="kcr-cite-text" id="{ident}">{esc(body)}</pre></div>')
+    out.append("</div>\n\n")
+    return "".join(out)
+
+
+def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[str, str],
+           cite: PageCitation, jsonld: dict | None = None, chart: str = "") -> str:
     """The Markdown source (raw HTML blocks) of a claim page."""
     d = claim.data
     refs = cited_refs(claim, review)
     number = {r.key: i + 1 for i, r in enumerate(refs)}
     cert = d.get("certainty") or {}
-    out = [front_matter(d["statement"], d.get("conclusion") or d.get("not_checkable_reason", ""))]
+    extra_meta: dict = {"kcr_meta": cite.meta()}
+    if jsonld:
+        extra_meta["kcr_jsonld"] = jsonld
+    out = [front_matter(d["statement"], d.get("conclusion") or d.get("not_checkable_reason", ""), **extra_meta)]
     out.append(f'<h1 class="kcr-claim-title">{esc(d["statement"])}</h1>\n\n')
     out.append('<div class="kcr-verdict-box">'
                f'{verdict_badge(d.get("verdict"))} {certainty_badge(cert.get("level"))} '
@@ -108,7 +132,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     if cert:
         out.append(_certainty(d, cert))
     if d.get("evidence"):
-        out.append(_evidence(d, review, number, plain))
+        out.append(_evidence(d, review, number, plain, chart))
     for key, title in (("unknowns", "What is not known"), ("would_change", "What would change this verdict")):
         if d.get(key):
             out.append(f'<h2 id="{key.replace("_", "-")}">{title}</h2>\n\n<div class="kcr-text"><p>{esc(d[key])}</p></div>\n\n')
@@ -118,8 +142,8 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
             out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} '
                        f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
         out.append("</ol>\n\n")
-    out.append(extra)
     out.append(_history(d))
+    out.append(cite_section(cite))
     out.append(DISCLAIMER + "\n")
     return "".join(out)
 
@@ -155,8 +179,9 @@ def _certainty(d: dict, cert: dict) -> str:
     return "".join(parts)
 
 
-def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, str]) -> str:
-    rows = ['<h2 id="evidence">Evidence</h2>\n\n<div class="kcr-table-wrap"><table class="kcr-table kcr-evidence">'
+def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, str], chart: str) -> str:
+    rows = ['<h2 id="evidence">Evidence</h2>\n\n' + (f'<div class="kcr-chart">{chart}</div>\n\n' if chart else "")
+            + '<div class="kcr-table-wrap"><table class="kcr-table kcr-evidence">'
             '<thead><tr><th scope="col">Ref.</th><th scope="col">Design</th><th scope="col">Population</th>'
             '<th scope="col">n</th><th scope="col">Stance</th><th scope="col">Finding</th></tr></thead><tbody>']
     for item in d["evidence"]:

@@ -39,7 +39,7 @@ def attr(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def front_matter(title: str, description: str = "", **extra: str) -> str:
+def front_matter(title: str, description: str = "", **extra: object) -> str:
     """YAML front matter with escaped values (the theme prints them unescaped)."""
     lines = ["---", f"title: {json.dumps(html.escape(title, quote=True))}"]
     if description:

@@ -154,3 +154,20 @@ def coverage(review: Review) -> dict[int, list[Claim]]:
                 if c not in out.setdefault(s.number, []):
                     out[s.number].append(c)
     return out
+
+
+def evidence_page(review: Review, svg: str) -> str:
+    """The evidence map, and the downloads."""
+    out = [front_matter("Evidence map", "Every claim's studies by design and by stance toward the claim.", hide=["toc"])]
+    n_items = sum(len(c.data.get("evidence") or []) for c in review.claims)
+    out.append('<h1>Evidence map</h1>\n\n<div class="kcr-text"><p>Each row is a checkable claim; each column a kind of '
+               "study. A cell counts the studies of that kind by their stance toward the claim: + supports, − "
+               f"contradicts, ± mixed, · context. {n_items} evidence items from {len(review.refs)} references.</p></div>\n\n")
+    out.append(f'<div class="kcr-chart kcr-map-wrap">{svg}</div>\n\n')
+    out.append('<h2 id="downloads">Downloads</h2>\n\n<div class="kcr-text"><ul>'
+               f'<li>{link("../data/review.json", "The whole review as JSON")} (claims, evidence and references)</li>'
+               f'<li>{link("../data/references.bib", "All references as BibTeX")}</li>'
+               f'<li>{link("../data/references.json", "All references as CSL-JSON")}</li>'
+               "</ul><p>The record format is published as a JSON Schema in the repository "
+               "(<code>schema/claim.schema.json</code>).</p></div>\n")
+    return "".join(out)

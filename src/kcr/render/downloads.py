@@ -1,0 +1,32 @@
+"""The whole review as data: JSON, BibTeX and CSL-JSON files for download."""
+
+from __future__ import annotations
+
+from ..check import Review
+from ..render.cite import csl_item
+from .pagecite import dumps
+
+FORMAT_VERSION = 1
+
+
+def review_json(review: Review) -> dict:
+    """Claims with their evidence, and the references they cite, in one document."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "title": "Kratom Claims Review",
+        "claims": [dict(c.data, url_path=f"claims/{c.id}/") for c in sorted(review.claims, key=lambda c: c.id)],
+        "references": [
+            {"key": key, "entry_type": ref.entry_type, "fields": dict(sorted(ref.fields.items())), "csl": csl_item(ref)}
+            for key, ref in sorted(review.refs.items())
+        ],
+    }
+
+
+def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
+    """Download files, by docs-relative path."""
+    bib = (review.root / "references.bib").read_text(encoding="utf-8")
+    return {
+        "data/review.json": dumps(review_json(review)),
+        "data/references.bib": bib,
+        "data/references.json": dumps([csl_item(r) for _, r in sorted(review.refs.items())]),
+    }
