@@ -11,16 +11,22 @@ builds the data from the parser's event stream instead, so that:
   leading-zero numbers are errors (they mean different things to different
   readers), so dates stay strings;
 * nesting is capped; only one document per file;
+* escapes in double-quoted strings cannot smuggle in control, invisible or
+  bidirectional characters, or decomposed accents, that the file's text is
+  checked for (see :mod:`kcr.textfile`); integers have at most 15 digits;
 * every value and key keeps its 1-based line and column.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from .textfile import bad_character
 
 try:  # the C parser is ~10x faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -28,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 12
+MAX_DIGITS = 15  # Python refuses int() of more than 4,300 digits; no field needs more than 9
 
 _INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
@@ -72,8 +79,23 @@ def _mark(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
+def _check_text(event: Any) -> None:
+    """Refuse characters that escapes (``"\\u202e"``, ``"\\e"``) put in a value but the file's text does not show."""
+    value = event.value
+    if value.isascii() and value.isprintable():
+        return
+    line, col = _mark(event)
+    bad = bad_character(value)
+    if bad:
+        raise YamlError(line, col, f"{bad[1]} in a quoted value (written as an escape)", bad[2])
+    if not unicodedata.is_normalized("NFC", value):
+        raise YamlError(line, col, "text is not in Unicode NFC form (decomposed accents, written as escapes)",
+                        "write the accented letters as single characters (NFC)")
+
+
 def _scalar(event: Any) -> Any:
     value = event.value
+    _check_text(event)
     if event.style:  # quoted or block scalar: always a string (plain is None or "")
         return value
     line, col = _mark(event)
@@ -84,6 +106,9 @@ def _scalar(event: Any) -> Any:
     if value == "false":
         return False
     if _INT.match(value):
+        if len(value.lstrip("-")) > MAX_DIGITS:
+            raise YamlError(line, col, f"number with {len(value.lstrip('-')):,} digits is too long",
+                            f"use a whole number of at most {MAX_DIGITS} digits, or quote it if it is text")
         return int(value)
     if _YAML11_BOOL.match(value) or _OTHER_BOOL_NULL.match(value):
         raise YamlError(
@@ -159,6 +184,7 @@ def _build(events: Any, doc: Document) -> None:
             if not isinstance(event, yaml.ScalarEvent):
                 raise YamlError(line, col, "a mapping key must be a plain string",
                                 "use a simple name as the key")
+            _check_text(event)
             key = event.value
             if key == "<<" and not event.style:
                 raise YamlError(line, col, "merge key '<<' is not allowed",
