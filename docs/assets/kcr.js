@@ -2,6 +2,9 @@
 // No third-party code, no network.
 (function () {
   function setup() {
+    // the theme's search dialog has no accessible name (axe: aria-dialog-name)
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
     var table = document.getElementById("kcr-claims");
     if (!table || table.dataset.kcrReady) return;
     table.dataset.kcrReady = "1";

@@ -39,6 +39,8 @@ YEAR_RE = re.compile(r"(1[89]|20)[0-9]{2}\Z")
 VERIFIED_RE = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"'`{}|\\^]*)?\Z")
 URL_RE = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"'`{}|\\^]*)?\Z")
 
+_HEADER = re.compile(r"\s*@\s*[A-Za-z]+\s*[{(]\s*([^\s,{}()=\"#%']+)\s*,")
+
 ENTRY_TYPES = {"article", "misc", "book", "incollection", "report", "techreport", "online", "inproceedings"}
 CONTAINERS = ("journal", "publisher", "institution", "organization", "booktitle")
 KNOWN_FIELDS = {
@@ -57,6 +59,8 @@ class Reference:
     fields: dict[str, str]
     line: int
     field_lines: dict[str, int] = field(default_factory=dict)
+    # fields already reported as faulty: not reported again as missing
+    faulty: set[str] = field(default_factory=set)
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -138,7 +142,13 @@ def _raw_value_problem(raw: str) -> str | None:
         end = v.find('"', 1)
         rest = v[end + 1:].strip() if end > 0 else ""
         if not rest:
-            return None
+            depth = 0
+            for ch in v:
+                depth += ch == "{"
+                depth -= ch == "}"
+                if depth < 0:
+                    break
+            return "has an unbalanced brace" if depth else None
         if rest.startswith("#"):
             return "uses '#' concatenation"
         return "runs into the next field (a comma is probably missing)"
@@ -147,12 +157,15 @@ def _raw_value_problem(raw: str) -> str | None:
     return f"uses the undefined or unsupported @string macro '{v.split()[0]}'"
 
 
-def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True) -> dict[str, Reference]:
+def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True,
+          broken: set[str] | None = None) -> dict[str, Reference]:
     """Parse and check ``text``; add every problem found; return entries by key.
 
     With ``check=False`` only the BibTeX structure is checked, not the field values
-    (used by ``kcr add-ref``, which normalises the values first).
+    (used by ``kcr add-ref``, which normalises the values first).  The keys of
+    entries that could not be parsed at all (reported here) are added to ``broken``.
     """
+    broken = set() if broken is None else broken
     if len(text.encode("utf-8")) > MAX_BYTES:
         problems.add(path, 1, 1, f"file is larger than {MAX_BYTES:,} bytes",
                      "split out unused entries; the limit keeps builds fast")
@@ -173,6 +186,10 @@ def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True
             problems.add(path, line, 1, f"duplicate citation key '{block.key}'",
                          "give each entry its own key, or remove the repeated entry")
             continue
+        if isinstance(block, (DuplicateFieldKeyBlock, ParsingFailedBlock)):
+            m = _HEADER.match(getattr(block, "raw", "") or "")
+            if m:
+                broken.add(m.group(1))
         if isinstance(block, DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys)) if hasattr(block, "duplicate_keys") else "a field"
             problems.add(path, line, 1, f"entry repeats the field {names}",
@@ -222,7 +239,10 @@ def _field_line(raw: str, start: int, name: str) -> int:
 def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> Reference | None:
     line = block.start_line + 1
     key = block.key
-    if not KEY_RE.match(key):
+    if not key.strip():
+        problems.add(path, line, 1, "entry has no citation key",
+                     "add a key after '@type{', of the pattern familyname + year + first title word, e.g. 'smith2020kratom'")
+    elif not KEY_RE.match(key):
         problems.add(path, line, 1, f"citation key '{key}' is not lowercase letters and digits",
                      "use the pattern familyname + year + first title word, e.g. 'smith2020kratom'")
     etype = block.entry_type.lower()
@@ -231,8 +251,14 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
                      f"use one of @{', @'.join(sorted(ENTRY_TYPES))}")
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
+    faulty: set[str] = set()
     for f in block.fields:
         name = f.key.lower()
+        if name in lines:  # bibtexparser only catches repeats spelt the same way (year, YEAR)
+            problems.add(path, line, 1, f"entry repeats the field {name}",
+                         "keep one copy of each field; readers disagree on which one counts")
+            faulty.add(name)
+            continue
         fl = _field_line(block.raw, line, f.key)
         lines[name] = fl
         raw = f.value if isinstance(f.value, str) else str(f.value)
@@ -240,6 +266,8 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
         if why:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' {why}",
                          "write the value as one {braced} group and end each field with a comma")
+            # the next fields may have been swallowed: do not also report them as missing
+            faulty.add("*")
             continue
         value = raw.strip()
         if value[:1] in "{\"":
@@ -247,13 +275,14 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
         if len(value) > MAX_FIELD:
             problems.add(path, fl, 1, f"field '{name}' of '{key}' is longer than {MAX_FIELD} characters",
                          "shorten it; abstracts do not belong in references.bib")
+            faulty.add(name)
             continue
         if name not in KNOWN_FIELDS:
             problems.add(path, fl, 1, f"unknown field '{name}' in '{key}'",
                          f"use only: {', '.join(sorted(KNOWN_FIELDS))}")
             continue
         fields[name] = value
-    ref = Reference(key, etype, fields, line, lines)
+    ref = Reference(key, etype, fields, line, lines, faulty)
     if check:
         check_fields(ref, problems, path)
     # kept even when faulty, so claims citing it do not also report a missing key
@@ -264,19 +293,22 @@ def check_fields(ref: Reference, problems: Problems, path: str) -> bool:
     ok = True
     where = ref.line
 
+    if "*" in ref.faulty:  # a value ran into the next fields: what looks missing may be swallowed
+        return False
+
     def need(name: str, todo: str) -> None:
         nonlocal ok
-        if not clean(ref.get(name)):
+        if not clean(ref.get(name)) and name not in ref.faulty:
             problems.add(path, where, 1, f"'{ref.key}' has no {name}", todo)
             ok = False
 
     need("title", "add the title exactly as the source page shows it")
     need("year", "add the year of publication")
-    if not clean(ref.get("author")):
+    if not [a for a in ref.authors if clean(a)] and "author" not in ref.faulty:
         problems.add(path, where, 1, f"'{ref.key}' has no author",
                      "add the authors (or the organisation, in double braces) as the source page shows them")
         ok = False
-    if not ref.container:
+    if not ref.container and not ref.faulty.intersection(CONTAINERS):
         problems.add(path, where, 1, f"'{ref.key}' has no journal, publisher or institution",
                      "add the journal (articles) or the publishing organisation")
         ok = False
@@ -306,11 +338,11 @@ def check_fields(ref: Reference, problems: Problems, path: str) -> bool:
                          f"field '{name}' of '{ref.key}' is not a plain {'https' if name == 'url' else 'http(s)'} URL",
                          "use a full https:// address (no javascript:, data: or protocol-relative links)")
             ok = False
-    if not (doi or pmid or ref.get("url")):
+    if not (doi or pmid or ref.get("url")) and not ref.faulty.intersection({"doi", "pmid", "url"}):
         problems.add(path, where, 1, f"'{ref.key}' has no DOI, PMID or URL",
                      "add the DOI or PMID; a URL only for documents that have neither (e.g. regulator pages)")
         ok = False
-    if not ref.get("verified"):
+    if not ref.get("verified") and "verified" not in ref.faulty:
         problems.add(path, where, 1, f"'{ref.key}' does not say where it was verified",
                      "add verified = {https://...}: the PubMed, PMC, journal or agency page you checked it against")
         ok = False

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import article as article_mod
 from . import bib, claims, setaside, textfile
-from .problems import Problems
+from .problems import Problem, Problems
 
 ARTICLE = "source/article.txt"
 
@@ -29,8 +29,14 @@ class Review:
 
     def citing(self, key: str) -> list[tuple[claims.Claim, dict]]:
         """(claim, evidence item) pairs that cite ``key``."""
-        return [(c, e) for c in self.claims for e in c.data.get("evidence") or []
+        return [(c, e) for c in self.claims for e in _items(c.data, "evidence")
                 if isinstance(e, dict) and e.get("ref") == key]
+
+
+def _items(data: dict, name: str) -> list:
+    """The list in field ``name`` of a record, or [] when it is missing or not a list (the schema says so)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
 
 
 def load(root: Path) -> Review:
@@ -39,7 +45,7 @@ def load(root: Path) -> Review:
     art = None
     art_path = root / ARTICLE
     text = None
-    if art_path.exists():
+    if art_path.exists() or art_path.is_symlink():
         text = textfile.read(art_path, ARTICLE, problems, 1_000_000)
     else:
         problems.add(ARTICLE, 1, 1, "the reviewed article is missing", f"restore {ARTICLE}")
@@ -47,30 +53,53 @@ def load(root: Path) -> Review:
         art = article_mod.parse(text)
     bib_path = root / bib.PATH
     refs: dict[str, bib.Reference] = {}
-    if bib_path.exists():
+    bib_read = False
+    broken: set[str] = set()  # keys of entries that are in references.bib but could not be parsed
+    if bib_path.exists() or bib_path.is_symlink():
         bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
         if bib_text is not None:
-            refs = bib.parse(bib_text, problems)
+            refs = bib.parse(bib_text, problems, broken=broken)
+            bib_read = True
     else:
         problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
-    records = claims.load_all(root, problems)
+    skipped: list[str] = []
+    records = claims.load_all(root, problems, skipped)
     review = Review(root, records, refs, art, problems)
     for claim in records:
         claims.semantic_problems(claim, problems)
         _quote_problems(review, claim)
-        _evidence_problems(review, claim)
+        if bib_read:  # when references.bib cannot be read, every citation would be reported as missing
+            _evidence_problems(review, claim, broken)
     _id_problems(review)
-    _uncited_references(review)
+    if not skipped and not any(_evidence_unreadable(c) for c in records):
+        _uncited_references(review)  # a record that could not be read may cite any reference
     if art is not None:
         review.set_aside = setaside.load(root, art, problems)
+    # file names and YAML escapes can carry newlines, terminal escapes or bidirectional controls:
+    # every message is one line of visible text
+    problems[:] = [Problem(textfile.printable(p.path), p.line, p.col, _short(textfile.printable(p.what)),
+                           textfile.printable(p.todo)) for p in problems]
     problems.sort()
     return review
+
+
+def _short(what: str, limit: int = 400) -> str:
+    """``what`` cut to ``limit`` characters: a message quoting a 60,000-character value stays readable."""
+    return what if len(what) <= limit else what[: limit - 3] + "..."
+
+
+def _evidence_unreadable(claim: claims.Claim) -> bool:
+    """True if the record's evidence is not a list of items with a text ref (the schema reports it)."""
+    if "evidence" not in claim.data:
+        return False
+    ev = claim.data["evidence"]
+    return not isinstance(ev, list) or any(not (isinstance(e, dict) and isinstance(e.get("ref"), str)) for e in ev)
 
 
 def _quote_problems(review: Review, claim: claims.Claim) -> None:
     if review.article is None:
         return
-    for i, q in enumerate(claim.data.get("quotes") or []):
+    for i, q in enumerate(_items(claim.data, "quotes")):
         if not isinstance(q, dict) or not isinstance(q.get("text"), str):
             continue
         found = review.article.find(q["text"])
@@ -81,13 +110,15 @@ def _quote_problems(review: Review, claim: claims.Claim) -> None:
                                 f"copy the words exactly from {ARTICLE} (curly ’ and straight ' differ)")
         elif isinstance(q.get("section"), str) and found != q["section"]:
             sline, scol = claim.pos("quotes", i, "section")
-            review.problems.add(claim.path, sline, scol, f"quote is in section '{found}', not '{q['section']}'",
+            review.problems.add(claim.path, sline, scol, f"quote is in section '{found}', not '{q['section'][:80]}'",
                                 f"set section: {found}")
 
 
-def _evidence_problems(review: Review, claim: claims.Claim) -> None:
-    for i, item in enumerate(claim.data.get("evidence") or []):
-        if isinstance(item, dict) and isinstance(item.get("ref"), str) and item["ref"] not in review.refs:
+def _evidence_problems(review: Review, claim: claims.Claim, broken: set[str] = frozenset()) -> None:
+    for i, item in enumerate(_items(claim.data, "evidence")):
+        ref = item.get("ref") if isinstance(item, dict) else None
+        # a malformed key is reported by the schema; an entry that failed to parse, by the BibTeX check
+        if isinstance(ref, str) and bib.KEY_RE.match(ref) and ref not in review.refs and ref not in broken:
             line, col = claim.pos("evidence", i, "ref")
             review.problems.add(claim.path, line, col, f"evidence cites '{item['ref']}', which is not in references.bib",
                                 "add the entry to references.bib (kcr add-ref) or fix the key")
@@ -97,7 +128,7 @@ def _id_problems(review: Review) -> None:
     owner: dict[str, str] = {}
     for claim in review.claims:
         ids = [("id", claim.id)] if isinstance(claim.id, str) else []
-        ids += [(("former_ids", i), x) for i, x in enumerate(claim.data.get("former_ids") or []) if isinstance(x, str)]
+        ids += [(("former_ids", i), x) for i, x in enumerate(_items(claim.data, "former_ids")) if isinstance(x, str)]
         for where, value in ids:
             if not value:
                 continue
@@ -110,8 +141,9 @@ def _id_problems(review: Review) -> None:
 
 
 def _uncited_references(review: Review) -> None:
-    cited = {e.get("ref") for c in review.claims for e in c.data.get("evidence") or [] if isinstance(e, dict)}
+    cited = {e.get("ref") for c in review.claims for e in _items(c.data, "evidence")
+             if isinstance(e, dict) and isinstance(e.get("ref"), str)}
     for key, ref in review.refs.items():
-        if key not in cited:
+        if key not in cited and bib.KEY_RE.match(key):  # a malformed key is reported already
             review.problems.add(bib.PATH, ref.line, 1, f"reference '{key}' is cited by no claim",
                                 "cite it from a claim's evidence, or remove it")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from . import textfile, yamlstrict
 from .problems import Problems
@@ -18,6 +21,8 @@ from .problems import Problems
 DIR = "claims"
 SCHEMA = "schema/claim.schema.json"
 MAX_BYTES = 64_000
+MAX_FILES = 20_000  # entries in claims/, counted before any is read
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 LEVELS = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 VERDICT_WORDS = re.compile(
@@ -54,31 +59,65 @@ def validator(root: Path) -> Draft202012Validator:
     return _validator(str((root / SCHEMA).resolve()))
 
 
-def load_all(root: Path, problems: Problems) -> list[Claim]:
-    """Load every file in claims/, adding each problem found; return the records that parsed."""
+def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -> list[Claim]:
+    """Load every file in claims/, adding each problem found; return the records that parsed.
+
+    The file shown for every entry of claims/ that gives no record is appended to
+    ``skipped`` (``claims`` itself when the folder cannot be read at all), so a
+    caller knows the records are incomplete.
+    """
+    skipped = [] if skipped is None else skipped
     folder = root / DIR
     claims: list[Claim] = []
     if folder.is_symlink() or not folder.is_dir():
         problems.add(DIR, 1, 1, "claims/ is missing or is a link", "create the claims/ folder with one YAML file per claim")
+        skipped.append(DIR)
+        return claims
+    try:
+        validator(root)
+    except (OSError, ValueError, SchemaError) as exc:
+        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+        reason = exc.strerror if isinstance(exc, OSError) else " ".join(str(exc).split())[:200]
+        problems.add(SCHEMA, line, col, f"the record schema cannot be loaded ({reason})",
+                     f"restore {SCHEMA} from the repository")
+        skipped.append(DIR)
+        return claims
+    try:
+        with os.scandir(folder) as it:
+            entries = [Path(e.path) for e in itertools.islice(it, MAX_FILES + 1)]
+    except OSError as exc:
+        problems.add(DIR, 1, 1, f"claims/ cannot be read ({exc.strerror})", "check the folder's permissions")
+        skipped.append(DIR)
+        return claims
+    if len(entries) > MAX_FILES:
+        problems.add(DIR, 1, 1, f"claims/ holds more than {MAX_FILES:,} entries",
+                     "remove what is not a claim record; one <id>.yaml file per claim belongs there")
+        skipped.append(DIR)
         return claims
     lower: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    # all-lowercase names first, so of two names differing only in case the odd one is reported
+    for path in sorted(entries, key=lambda p: (p.name.lower(), p.name != p.name.lower(), p.name)):
         shown = f"{DIR}/{path.name}"
         if path.name.lower() in lower:
             problems.add(shown, 1, 1, f"file name differs only in case from '{lower[path.name.lower()]}'",
                          "rename or remove one; they clash on case-insensitive file systems")
+            skipped.append(shown)
             continue
         lower[path.name.lower()] = shown
         if path.is_dir() and not path.is_symlink():
             problems.add(shown, 1, 1, "folder inside claims/", "keep one .yaml file per claim directly in claims/")
+            skipped.append(shown)
             continue
         if path.suffix != ".yaml":
             problems.add(shown, 1, 1, "file in claims/ does not end in .yaml",
                          "rename it to <id>.yaml (use .yaml, not .yml) or move it out of claims/")
+            skipped.append(shown)
             continue
         claim = load_one(path, shown, root, problems)
         if claim is not None:
             claims.append(claim)
+        else:
+            skipped.append(shown)
     return claims
 
 
@@ -172,6 +211,8 @@ def _todo(err: Any) -> str:
                 "object": "write 'field: value' lines"}.get(want, f"use a {want}")
         return hint
     if v == "pattern":
+        if list(err.absolute_path) == ["statement"]:
+            return "remove the markup characters < > [ ] { } ` \\ * _ # | (the statement is plain text)"
         return "use lowercase letters, digits and single hyphens (e.g. kratom-reduces-cravings)"
     if v == "maxLength":
         return "shorten it"
@@ -189,7 +230,12 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
     d = claim.data
     p = claim.path
     stem = Path(p).stem
-    if isinstance(d.get("id"), str) and d["id"] != stem:
+    if not ID_RE.match(stem):
+        good = isinstance(d.get("id"), str) and ID_RE.match(d["id"])
+        problems.add(p, 1, 1, f"file name '{Path(p).name}' is not a valid id",
+                     f"rename the file to {d['id']}.yaml" if good else
+                     "rename the file to <id>.yaml, the id in lowercase letters, digits and single hyphens")
+    elif isinstance(d.get("id"), str) and ID_RE.match(d["id"]) and len(d["id"]) <= 80 and d["id"] != stem:  # a malformed id: the schema says so
         line, col = claim.pos("id")
         problems.add(p, line, col, f"id '{d['id']}' does not match the file name '{stem}.yaml'",
                      f"set id: {stem} or rename the file to {d['id']}.yaml")
@@ -200,7 +246,8 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
             line, col = claim.pos("statement")
             problems.add(p, line, col, f"statement contains the verdict word '{m.group()}'",
                          "state the claim neutrally; the verdict goes in the verdict field")
-    for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(d.get("changelog") or []))]:
+    log = d.get("changelog")
+    for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(log) if isinstance(log, list) else 0)]:
         value = _get(d, path)
         if isinstance(value, str) and not _is_date(value):
             line, col = claim.pos(*path)
@@ -208,6 +255,15 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
                          'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
     _verdict_rules(claim, problems)
     _changelog_rules(claim, problems)
+
+
+def _list(value: Any) -> list:
+    """``value`` if it is a list, else an empty list (the schema reports the wrong type)."""
+    return value if isinstance(value, list) else []
+
+
+def _level(value: Any) -> bool:
+    return isinstance(value, str) and value in LEVELS
 
 
 def _get(d: Any, path: tuple) -> Any:
@@ -261,8 +317,9 @@ def _verdict_rules(claim: Claim, problems: Problems) -> None:
             problems.add(p, line, col, "claim marked not checkable gives no reason",
                          "add not_checkable_reason: why this is advice or opinion rather than a factual claim")
     cert = d.get("certainty")
-    if isinstance(cert, dict) and cert.get("start") in LEVELS and cert.get("level") in LEVELS:
-        reasons = [r for r in cert.get("reasons") or [] if isinstance(r, dict)]
+    if (isinstance(cert, dict) and _level(cert.get("start")) and _level(cert.get("level"))
+            and isinstance(cert.get("reasons", []), list)):  # a reasons of the wrong type is reported by the schema
+        reasons = [r for r in _list(cert.get("reasons")) if isinstance(r, dict)]
         total = LEVELS[cert["start"]] + sum(r.get("change", 0) for r in reasons if isinstance(r.get("change"), int))
         expected = LEVEL_NAMES[min(4, max(1, total))]
         line, col = claim.pos("certainty", "level")
@@ -296,7 +353,7 @@ def _changelog_rules(claim: Claim, problems: Problems) -> None:
         problems.add(p, line, col, f"version {version} is not the latest changelog version {max(versions)}",
                      "set version to the newest changelog entry's version")
     dates = [e.get("date") for e in log if isinstance(e, dict)]
-    if isinstance(d.get("reviewed"), str) and all(isinstance(x, str) for x in dates) and dates:
+    if isinstance(d.get("reviewed"), str) and _is_date(d["reviewed"]) and all(isinstance(x, str) for x in dates) and dates:
         if max(dates) > d["reviewed"] and _is_date(max(dates)):
             line, col = claim.pos("reviewed")
             problems.add(p, line, col, f"reviewed date {d['reviewed']} is older than the changelog's {max(dates)}",

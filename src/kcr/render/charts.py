@@ -35,8 +35,9 @@ FONT = 'font-family="system-ui, sans-serif"'
 
 def _svg(width: int, height: int, title: str, body: list[str], cls: str, fixed: bool = False) -> str:
     size = f'width="{width}" height="{height}"' if fixed else 'width="100%"'
+    role = "group" if fixed else "img"  # the map holds links, which an img role may not contain
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {width} {height}" '
-            f'{size} role="img" aria-labelledby="{cls}-title" {FONT} font-size="12">'
+            f'{size} role="{role}" aria-labelledby="{cls}-title" {FONT} font-size="12">'
             f'<title id="{cls}-title">{esc(title)}</title>' + "".join(body) + "</svg>\n")
 
 

@@ -1,0 +1,623 @@
+"""Benchmark the checker and the site build on synthetic projects of growing size.
+
+    python scripts/bench.py --sizes 100 1000 5000 [--out BENCHMARKS.md]
+
+For each N (claims; references = 2N by default) this writes a synthetic project
+(``kcr.synthetic.make``) and measures, each in a fresh subprocess:
+
+* the checker: ``check.load`` (imports excluded; best of ``--repeat`` runs);
+* ``kcr generate`` from clean (check + render + write, no MkDocs);
+* the full ``kcr build`` (check + generate + ``mkdocs build --strict``): wall time
+  and peak resident memory (``/usr/bin/time -v`` when present, otherwise
+  ``getrusage(RUSAGE_CHILDREN)`` in a wrapper process);
+* the output: size of site/, the largest claim and reference page, the index
+  pages, and the search index (total and per claim);
+* a baseline: a plain Material site (same mkdocs-material, ``theme.font: false``,
+  the search plugin) with as many pages as the generated claim and reference
+  pages, each plain Markdown of the same length, kept out of the nav with
+  ``not_in_nav``, built with ``mkdocs build``.
+
+At ``--profile-size`` (default 1000, when it is among the sizes) the generate step
+and ``mkdocs build`` are run under cProfile and the top functions are reported;
+the checker is profiled at the largest size.
+
+references.bib is limited to ``kcr.bib.MAX_BYTES``.  When the synthetic file
+(sized like the real entries) is larger, the run records what the unmodified
+checker says and then lifts the limit for the measurements only, through a
+``sitecustomize`` shim on PYTHONPATH; the report says so.
+
+No timing is asserted here: the report prints each target as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from kcr import bib, synthetic  # noqa: E402
+
+GNU_TIME = "/usr/bin/time"
+NOTES_BEGIN = "<!-- notes: kept by scripts/bench.py when it rewrites this file -->"
+NOTES_END = "<!-- end of notes -->"
+INDEX_PAGES = ("index.html", "claims/index.html", "references/index.html", "coverage/index.html",
+               "evidence/index.html")
+
+TARGETS = {
+    "checker": 2.0,          # seconds at 5,000 claims + 10,000 references
+    "scaling": 5.5,          # build time(5000) / time(1000)
+    "baseline": 1.3,         # build(5000) / baseline(5000)
+    "page_kb": 100.0,        # largest claim or reference page
+    "search_kb": 3.0,        # search index per claim
+    "memory_mb": 1024.0,     # peak resident memory of the build at 5,000
+}
+
+
+@dataclass
+class Run:
+    wall: float
+    rc: int
+    max_rss_kb: int | None
+    log: str
+
+
+@dataclass
+class Result:
+    n: int
+    refs: int
+    bib_bytes: int = 0
+    claims_bytes: int = 0
+    limit_lifted: bool = False
+    unpatched_problems: list[str] = field(default_factory=list)
+    checker: float = 0.0
+    checker_problems: int = 0
+    generate: float = 0.0
+    pages: int = 0
+    build: Run | None = None
+    mkdocs_reported: float | None = None
+    site_bytes: int = 0
+    site_files: int = 0
+    largest_claim: tuple[int, str] = (0, "")
+    largest_ref: tuple[int, str] = (0, "")
+    index_pages: dict[str, int] = field(default_factory=dict)
+    search_bytes: int = 0
+    baseline: Run | None = None
+    baseline_pages: int = 0
+    baseline_site_bytes: int = 0
+    baseline_search_bytes: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        if self.build and self.baseline and self.baseline.wall:
+            return self.build.wall / self.baseline.wall
+        return None
+
+
+# --- running things ---------------------------------------------------------------------------------------
+
+
+def measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Run:
+    """Run ``cmd``; wall time, exit code and peak RSS (kB) of the process tree's largest process."""
+    mem = log.with_suffix(".rss")
+    if os.access(GNU_TIME, os.X_OK):
+        full = [GNU_TIME, "-v", "-o", str(mem), *cmd]
+    else:  # a wrapper that reports the largest child's maximum RSS
+        wrapper = ("import resource, subprocess, sys\n"
+                   "rc = subprocess.call(sys.argv[2:])\n"
+                   "open(sys.argv[1], 'w').write('Maximum resident set size (kbytes): %d\\n'"
+                   " % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                   "sys.exit(rc)\n")
+        full = [sys.executable, "-c", wrapper, str(mem), *cmd]
+    start = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out:
+        rc = subprocess.call(full, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - start
+    rss = None
+    if mem.exists():
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", mem.read_text(encoding="utf-8", errors="replace"))
+        rss = int(m.group(1)) if m else None
+    return Run(wall, rc, rss, log.read_text(encoding="utf-8", errors="replace"))
+
+
+SRC = REPO / "src"  # replaced by a snapshot of src/ in main(), so that edits during a run do not mix in
+
+
+def bench_env(shim: Path | None, lift: int | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["SOURCE_DATE_EPOCH"] = "1764028800"  # fixed, so that builds are comparable (and no git lookup)
+    env.pop("KCR_BENCH_BIB_MAX_BYTES", None)
+    if shim is not None and lift:
+        env["KCR_BENCH_BIB_MAX_BYTES"] = str(lift)
+        env["PYTHONPATH"] = os.pathsep.join([str(shim), str(SRC), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    else:
+        env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+SHIM = '''\
+"""Benchmark-only: lift kcr's references.bib size limit (scripts/bench.py)."""
+import os
+
+_limit = os.environ.get("KCR_BENCH_BIB_MAX_BYTES")
+if _limit:
+    try:
+        import kcr.bib
+
+        kcr.bib.MAX_BYTES = int(_limit)
+    except Exception:  # noqa: BLE001 - never break the interpreter over a benchmark shim
+        pass
+'''
+
+CHECKER = '''\
+import json, sys, time
+from pathlib import Path
+from kcr import check
+root = Path(sys.argv[1])
+best, problems = None, []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    review = check.load(root)
+    t = time.perf_counter() - t
+    best = t if best is None else min(best, t)
+    problems = [str(p) for p in review.problems]
+print(json.dumps({"seconds": best, "problems": len(problems), "first": problems[:3]}))
+'''
+
+
+def run_checker(root: Path, env: dict[str, str], repeat: int) -> dict:
+    proc = subprocess.run([sys.executable, "-c", CHECKER, str(root), str(repeat)], env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def clean_generated(root: Path) -> None:
+    from kcr.synthetic import _owned
+
+    for name in _owned():
+        shutil.rmtree(root / "docs" / name, ignore_errors=True)
+
+
+# --- sizes ------------------------------------------------------------------------------------------------
+
+
+def tree_bytes(path: Path) -> tuple[int, int]:
+    total = files = 0
+    for dirpath, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            files += 1
+    return total, files
+
+
+def largest(folder: Path) -> tuple[int, str]:
+    best = (0, "")
+    if folder.is_dir():
+        for sub in folder.iterdir():
+            page = sub / "index.html"
+            if sub.is_dir() and page.exists():
+                best = max(best, (page.stat().st_size, sub.name))
+    return best
+
+
+# --- baseline ---------------------------------------------------------------------------------------------
+
+
+def make_baseline(base: Path, lengths: list[int], seed: int = 0) -> None:
+    """A plain Material site: one home page plus one Markdown page of each given length, out of the nav."""
+    rng = random.Random(seed)
+    text = synthetic._Text(rng)
+    docs = base / "docs"
+    (docs / "pages").mkdir(parents=True)
+    (docs / "index.md").write_text("# Baseline\n\nA plain Material site for comparison.\n", encoding="utf-8")
+    for i, length in enumerate(lengths):
+        parts = [f"# {text.statement()}\n"]
+        size = len(parts[0])
+        while size < length:
+            if rng.random() < 0.15:
+                chunk = f"\n## {text.sentence(20, 50).rstrip('.')}\n"
+            else:
+                chunk = "\n" + text.para(200, 700) + "\n"
+            parts.append(chunk)
+            size += len(chunk)
+        (docs / "pages" / f"page-{i:05d}.md").write_text("".join(parts), encoding="utf-8")
+    (base / "mkdocs.yml").write_text(
+        "site_name: Baseline\n"
+        "site_url: https://example.invalid/\n"
+        "theme:\n  name: material\n  font: false\n  language: en\n"
+        "nav:\n  - Home: index.md\n"
+        "not_in_nav: |\n  /pages/*\n"
+        "plugins:\n  - search\n",
+        encoding="utf-8")
+
+
+# --- one size ---------------------------------------------------------------------------------------------
+
+
+def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int) -> Result:
+    res = Result(n, refs)
+    root = work / f"kcr-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    t = time.perf_counter()
+    synthetic.make(root, n, refs, seed=seed)
+    say(f"[N={n}] synthetic project written in {time.perf_counter() - t:.1f} s: {root}")
+    res.bib_bytes = (root / "references.bib").stat().st_size
+    res.claims_bytes = tree_bytes(root / "claims")[0]
+
+    lift = None
+    if res.bib_bytes > bib.MAX_BYTES:
+        plain = run_checker(root, bench_env(None, None), 1)
+        res.unpatched_problems = [f"{plain['problems']} problem(s), first: {plain['first'][0]}"] if plain["problems"] else []
+        lift = max(res.bib_bytes * 2, bib.MAX_BYTES)
+        res.limit_lifted = True
+        say(f"[N={n}] references.bib is {res.bib_bytes:,} bytes > limit {bib.MAX_BYTES:,}: "
+            f"unmodified checker reports {plain['problems']} problem(s); limit lifted for the measurements")
+    env = bench_env(shim, lift)
+
+    chk = run_checker(root, env, repeat)
+    res.checker, res.checker_problems = chk["seconds"], chk["problems"]
+    say(f"[N={n}] checker {res.checker:.2f} s, {res.checker_problems} problem(s)")
+    if chk["problems"]:
+        for p in chk["first"]:
+            say("    " + p)
+        raise SystemExit(f"the synthetic project at N={n} does not pass the checker")
+
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    clean_generated(root)
+    gen = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "generate"], root, env,
+                   logs / f"generate-{n}.log")
+    if gen.rc:
+        raise SystemExit(f"kcr generate failed at N={n}:\n{gen.log[-3000:]}")
+    res.generate = gen.wall
+    m = re.search(r"Generated (\d+) pages", gen.log)
+    res.pages = int(m.group(1)) if m else 0
+    say(f"[N={n}] kcr generate (clean) {gen.wall:.1f} s, {res.pages} files")
+
+    clean_generated(root)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    build = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "build"], root, env,
+                     logs / f"build-{n}.log")
+    if build.rc:
+        raise SystemExit(f"kcr build failed at N={n}:\n{build.log[-3000:]}")
+    res.build = build
+    m = re.search(r"Documentation built in ([0-9.]+) seconds", build.log)
+    res.mkdocs_reported = float(m.group(1)) if m else None
+    say(f"[N={n}] kcr build {build.wall:.1f} s, peak {mb(build.max_rss_kb)}")
+
+    site = root / "site"
+    res.site_bytes, res.site_files = tree_bytes(site)
+    res.largest_claim = largest(site / "claims")
+    res.largest_ref = largest(site / "references")
+    res.index_pages = {rel: (site / rel).stat().st_size for rel in INDEX_PAGES if (site / rel).exists()}
+    search = site / "search" / "search_index.json"
+    res.search_bytes = search.stat().st_size if search.exists() else 0
+
+    # baseline: as many plain pages as there are generated claim and reference pages, of the same lengths
+    lengths = sorted(p.stat().st_size for folder in ("claims", "references")
+                     for p in (root / "docs" / folder).glob("*.md") if p.name != "index.md")
+    base = work / f"baseline-{n}"
+    shutil.rmtree(base, ignore_errors=True)
+    make_baseline(base, lengths, seed)
+    res.baseline_pages = len(lengths)
+    bl = measured([sys.executable, "-m", "mkdocs", "build", "-f", str(base / "mkdocs.yml")], base, env,
+                  logs / f"baseline-{n}.log")
+    if bl.rc:
+        raise SystemExit(f"baseline build failed at N={n}:\n{bl.log[-3000:]}")
+    res.baseline = bl
+    res.baseline_site_bytes = tree_bytes(base / "site")[0]
+    bsearch = base / "site" / "search" / "search_index.json"
+    res.baseline_search_bytes = bsearch.stat().st_size if bsearch.exists() else 0
+    say(f"[N={n}] baseline ({len(lengths)} pages) {bl.wall:.1f} s, peak {mb(bl.max_rss_kb)}; "
+        f"ratio {res.ratio:.2f}")
+    return res
+
+
+# --- profiles ---------------------------------------------------------------------------------------------
+
+
+def short(func: tuple[str, int, str]) -> str:
+    path, line, name = func
+    for marker in ("site-packages/", "/src/", "/lib/python3"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    if path.startswith("~") or path == "~":
+        return name
+    return f"{path}:{line}({name})"
+
+
+# launcher frames that sit above everything in a cumulative listing and say nothing about the work
+LAUNCHER = re.compile(r"runpy|builtins\.exec|^<string>|click/|mkdocs/__main__|kcr/cli\.py|mkdocs/commands/build\.py:\d+\(build\)$")
+
+
+def top(prof: Path, key: str, limit: int) -> list[tuple[int, float, float, str]]:
+    st = pstats.Stats(str(prof))
+    rows = []
+    for func, (cc, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
+        name = short(func)
+        if key == "cumulative" and LAUNCHER.search(name):
+            continue
+        rows.append((nc, tt, ct, name))
+    rows.sort(key=lambda r: r[2] if key == "cumulative" else r[1], reverse=True)
+    return rows[:limit]
+
+
+def profile(n: int, work: Path, shim: Path, lift: int | None) -> dict[str, dict]:
+    root = work / f"kcr-{n}"
+    env = bench_env(shim, lift)
+    out: dict[str, dict] = {}
+    logs = work / "logs"
+    clean_generated(root)
+    prof = work / f"generate-{n}.prof"
+    run = measured([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "kcr.cli", "--root", str(root),
+                    "generate"], root, env, logs / f"profile-generate-{n}.log")
+    if run.rc:
+        raise SystemExit(f"profiled generate failed:\n{run.log[-3000:]}")
+    out["generate"] = {"wall": run.wall, "prof": prof}
+    prof = work / f"mkdocs-{n}.prof"
+    run = measured([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "--strict",
+                    "-f", str(root / "mkdocs.yml"), "--site-dir", str(work / f"site-profile-{n}")], root, env,
+                   logs / f"profile-mkdocs-{n}.log")
+    if run.rc:
+        raise SystemExit(f"profiled mkdocs build failed:\n{run.log[-3000:]}")
+    out["mkdocs build"] = {"wall": run.wall, "prof": prof}
+    shutil.rmtree(work / f"site-profile-{n}", ignore_errors=True)
+    return out
+
+
+def profile_checker(n: int, work: Path, shim: Path, lift: int | None) -> dict:
+    root = work / f"kcr-{n}"
+    prof = work / f"check-{n}.prof"
+    code = ("import cProfile, sys, time\nfrom pathlib import Path\nfrom kcr import check\n"
+            "p = cProfile.Profile(); t = time.perf_counter(); p.enable(); check.load(Path(sys.argv[1])); "
+            "p.disable(); print(time.perf_counter() - t); p.dump_stats(sys.argv[2])\n")
+    run = measured([sys.executable, "-c", code, str(root), str(prof)], root, bench_env(shim, lift),
+                   work / "logs" / f"profile-check-{n}.log")
+    if run.rc:
+        raise SystemExit(f"profiled checker failed:\n{run.log[-3000:]}")
+    return {"wall": float(run.log.strip().splitlines()[-1]), "prof": prof}
+
+
+# --- report -----------------------------------------------------------------------------------------------
+
+
+def mb(kb: int | None) -> str:
+    return "n/a" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def kb(b: int) -> str:
+    return f"{b / 1024:,.1f} KB"
+
+
+def mbytes(b: int) -> str:
+    return f"{b / 1024 / 1024:,.1f} MB"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def targets(results: dict[int, Result]) -> list[tuple[str, str, str, str]]:
+    """(target, measured, met/missed, margin) rows."""
+    rows = []
+    big = results.get(5000) or results[max(results)]
+    at = f" (measured at N={big.n}, not 5,000)" if big.n != 5000 else ""
+    ok = big.checker < TARGETS["checker"]
+    rows.append((f"checker, 5,000 claims + 10,000 refs < {TARGETS['checker']:g} s{at}", f"{big.checker:.2f} s",
+                 verdict(ok), f"{big.checker / TARGETS['checker']:.1f}× the limit"))
+    if 5000 in results and 1000 in results:
+        r = results[5000].build.wall / results[1000].build.wall
+        rows.append((f"build time(5000) / time(1000) ≤ {TARGETS['scaling']:g}", f"{r:.2f}", verdict(r <= TARGETS["scaling"]),
+                     f"{r - TARGETS['scaling']:+.2f}"))
+    else:
+        rows.append((f"build time(5000) / time(1000) ≤ {TARGETS['scaling']:g}", "needs sizes 1000 and 5000", "n/a", ""))
+    r = big.ratio
+    rows.append((f"build ≤ {TARGETS['baseline']:g} × baseline{at}", f"{r:.2f}×" if r else "n/a",
+                 verdict(r <= TARGETS["baseline"] if r else None), f"{r / TARGETS['baseline']:.1f}× the allowance" if r else ""))
+    worst = max([(res.largest_claim[0], f"claims/{res.largest_claim[1]}", n) for n, res in results.items()]
+                + [(res.largest_ref[0], f"references/{res.largest_ref[1]}", n) for n, res in results.items()])
+    rows.append((f"no claim or reference page > {TARGETS['page_kb']:g} KB (all sizes)",
+                 f"largest {kb(worst[0])} ({worst[1]}, N={worst[2]})", verdict(worst[0] <= TARGETS["page_kb"] * 1024),
+                 f"{worst[0] / 1024 - TARGETS['page_kb']:+.1f} KB"))
+    per = max(res.search_bytes / res.n for res in results.values())
+    rows.append((f"search index ≤ {TARGETS['search_kb']:g} KB per claim (all sizes)", f"up to {kb(int(per))} per claim",
+                 verdict(per <= TARGETS["search_kb"] * 1024), f"{per / 1024 / TARGETS['search_kb']:.1f}× the limit"))
+    rss = big.build.max_rss_kb if big.build else None
+    rows.append((f"peak memory of the build < 1 GB{at}", mb(rss),
+                 verdict(rss < TARGETS["memory_mb"] * 1024 if rss else None),
+                 f"{rss / 1024 / TARGETS['memory_mb']:.0%} of the limit" if rss else ""))
+    return rows
+
+
+def table(results: dict[int, Result]) -> str:
+    ns = sorted(results)
+    head = "| | " + " | ".join(f"N = {n:,}" for n in ns) + " |\n|---|" + "---:|" * len(ns) + "\n"
+
+    def row(label: str, f) -> str:
+        return f"| {label} | " + " | ".join(f(results[n]) for n in ns) + " |\n"
+
+    def ix(rel: str):
+        return lambda r: kb(r.index_pages[rel]) if rel in r.index_pages else "—"
+
+    out = head
+    out += row("claims / references", lambda r: f"{r.n:,} / {r.refs:,}")
+    out += row("input: claims/ + references.bib", lambda r: f"{mbytes(r.claims_bytes)} + {mbytes(r.bib_bytes)}")
+    out += row("references.bib over kcr's 2 MB limit?", lambda r: "yes: limit lifted" if r.limit_lifted else "no")
+    out += row("**checker** (check.load)", lambda r: f"**{r.checker:.2f} s**")
+    out += row("kcr generate, clean (check + render + write)", lambda r: f"{r.generate:.1f} s")
+    out += row("generated files", lambda r: f"{r.pages:,}")
+    out += row("**kcr build** (wall)", lambda r: f"**{r.build.wall:.1f} s**")
+    out += row("… of which MkDocs reports (incl. hook)", lambda r: f"{r.mkdocs_reported:.1f} s" if r.mkdocs_reported else "n/a")
+    out += row("**peak memory** of the build", lambda r: f"**{mb(r.build.max_rss_kb)}**")
+    out += row("site/ size (files)", lambda r: f"{mbytes(r.site_bytes)} ({r.site_files:,})")
+    out += row("largest claim page", lambda r: f"{kb(r.largest_claim[0])}")
+    out += row("largest reference page", lambda r: f"{kb(r.largest_ref[0])}")
+    out += row("home page", ix("index.html"))
+    out += row("claims/index.html", ix("claims/index.html"))
+    out += row("references/index.html", ix("references/index.html"))
+    out += row("coverage/index.html", ix("coverage/index.html"))
+    out += row("evidence/index.html", ix("evidence/index.html"))
+    out += row("**search index** (per claim)", lambda r: f"{mbytes(r.search_bytes)} (**{kb(r.search_bytes // r.n)}**)")
+    out += row("baseline: pages", lambda r: f"{r.baseline_pages:,}")
+    out += row("**baseline build** (wall)", lambda r: f"**{r.baseline.wall:.1f} s**")
+    out += row("baseline peak memory", lambda r: mb(r.baseline.max_rss_kb))
+    out += row("baseline site/ size", lambda r: mbytes(r.baseline_site_bytes))
+    out += row("baseline search index", lambda r: mbytes(r.baseline_search_bytes))
+    out += row("**build / baseline**", lambda r: f"**{r.ratio:.2f}×**")
+    return out
+
+
+def profile_md(title: str, info: dict, limit: int = 10) -> str:
+    out = [f"#### {title} — {info['wall']:.1f} s under the profiler\n",
+           "Top by cumulative time (launcher frames — runpy, click, the `kcr`/`mkdocs` entry points — left out):\n",
+           "| calls | own s | cumulative s | function |\n|---:|---:|---:|---|"]
+    for nc, tt, ct, name in top(info["prof"], "cumulative", limit):
+        out.append(f"| {nc:,} | {tt:.2f} | {ct:.2f} | `{name}` |")
+    out += ["", "Top by own time:\n", "| calls | own s | cumulative s | function |\n|---:|---:|---:|---|"]
+    for nc, tt, ct, name in top(info["prof"], "tottime", limit):
+        out.append(f"| {nc:,} | {tt:.2f} | {ct:.2f} | `{name}` |")
+    return "\n".join(out) + "\n\n"
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    parts = [f"Python {platform.python_version()}"]
+    for dist in ("mkdocs", "mkdocs-material", "jsonschema", "bibtexparser", "citeproc-py", "PyYAML"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except Exception:  # noqa: BLE001
+            pass
+    return ", ".join(parts)
+
+
+def source_revision() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown revision"
+    return f"commit {head}" + (" with uncommitted changes in src/" if dirty else "")
+
+
+def report(results: dict[int, Result], profiles: dict[str, dict], command: str, started: dt.datetime,
+           notes: str, revision: str = "") -> str:
+    cpus = os.cpu_count()
+    out = ["# Benchmarks\n",
+           f"Generated by `scripts/bench.py` on {started:%Y-%m-%d %H:%M} UTC "
+           f"({platform.system()} {platform.machine()}, {cpus} CPU cores; {versions()}).\n",
+           f"Code measured: `src/kcr` at {revision}, copied at the start of the run.\n" if revision else "",
+           f"Command:\n\n```sh\n{command}\n```\n",
+           "Each size is a synthetic project from `kcr.synthetic.make(root, N, 2N)` (records and references "
+           "shaped like the real ones; every reference cited; the project passes `kcr check`). Times are wall "
+           "clock, one run each (the checker: best of the runs), on a machine doing nothing else. The baseline is "
+           "a plain Material site with the same number of pages as the generated claim and reference pages, "
+           "each plain Markdown of the same length, out of the nav, built with `mkdocs build`.\n",
+           "## Results\n", table(results), "\n## Targets\n",
+           "| target | measured | result | margin |\n|---|---|---|---|"]
+    for row in targets(results):
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    if 5000 in results and 1000 in results:
+        a, b = results[1000], results[5000]
+        out.append(f"Scaling 1,000 → 5,000: checker ×{b.checker / a.checker:.2f}, generate ×{b.generate / a.generate:.2f}, "
+                   f"build ×{b.build.wall / a.build.wall:.2f}, baseline ×{b.baseline.wall / a.baseline.wall:.2f} "
+                   "(linear would be ×5).\n")
+    lifted = [r for r in results.values() if r.limit_lifted]
+    if lifted:
+        out.append("**references.bib size limit.** " + "; ".join(
+            f"at N={r.n:,} the synthetic references.bib is {r.bib_bytes:,} bytes, over `kcr.bib.MAX_BYTES` "
+            f"({bib.MAX_BYTES:,}); the unmodified checker reports "
+            + (r.unpatched_problems[0] if r.unpatched_problems else "no problem") for r in lifted)
+            + ". The measurements at those sizes lift the limit through a benchmark-only `sitecustomize` shim; "
+            "without it `kcr check` and `kcr build` refuse the project.\n")
+    if profiles:
+        out.append("## Profiles\n")
+        for title, info in profiles.items():
+            out.append(profile_md(title, info))
+    out.append(NOTES_BEGIN + "\n" + (notes.strip() + "\n" if notes.strip() else "") + NOTES_END + "\n")
+    return "\n".join(out)
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="numbers of claims")
+    parser.add_argument("--refs-per-claim", type=float, default=2.0, help="references per claim (default 2)")
+    parser.add_argument("--out", type=Path, help="write the Markdown report here (notes between the markers are kept)")
+    parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder, removed)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--profile-size", type=int, default=1000,
+                        help="profile generate and mkdocs build at this size if it is among --sizes (0: never)")
+    parser.add_argument("--repeat", type=int, default=2, help="checker runs per size (best is reported)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    started = dt.datetime.now(dt.timezone.utc)
+    command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="kcr-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    shim = work / "_shim"
+    shim.mkdir(exist_ok=True)
+    (shim / "sitecustomize.py").write_text(SHIM, encoding="utf-8")
+    global SRC
+    SRC = work / "_src"
+    shutil.rmtree(SRC, ignore_errors=True)
+    shutil.copytree(REPO / "src" / "kcr", SRC / "kcr", ignore=shutil.ignore_patterns("__pycache__"))
+    revision = source_revision()
+    results: dict[int, Result] = {}
+    profiles: dict[str, dict] = {}
+    try:
+        for n in sorted(set(args.sizes)):
+            results[n] = bench_size(n, max(1, round(n * args.refs_per_claim)), work, shim, args.repeat, args.seed)
+        if args.profile_size and args.profile_size in results:
+            r = results[args.profile_size]
+            lift = max(r.bib_bytes * 2, bib.MAX_BYTES) if r.limit_lifted else None
+            say(f"[profile] generate and mkdocs build at N={args.profile_size}")
+            for title, info in profile(args.profile_size, work, shim, lift).items():
+                profiles[f"{title} at N={args.profile_size:,}"] = info
+        biggest = results[max(results)]
+        say(f"[profile] checker at N={biggest.n}")
+        lift = max(biggest.bib_bytes * 2, bib.MAX_BYTES) if biggest.limit_lifted else None
+        profiles[f"checker (check.load) at N={biggest.n:,}"] = profile_checker(biggest.n, work, shim, lift)
+        notes = ""
+        if args.out and args.out.exists():
+            old = args.out.read_text(encoding="utf-8")
+            if NOTES_BEGIN in old and NOTES_END in old:
+                notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0]
+        text = report(results, profiles, command, started, notes, revision)
+        print(text)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            say(f"wrote {args.out}")
+        for row in targets(results):
+            say(f"{row[2].strip('*'):>6}  {row[0]}: {row[1]} ({row[3]})")
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
