@@ -52,6 +52,18 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_post_build(config, **kwargs):
+    # nothing that could run in a reader's browser may reach the built site
+    from kcr import scan
+
+    findings = scan.scan(Path(config["site_dir"]))
+    if findings:
+        from mkdocs.exceptions import Abort
+
+        shown = "\n".join(str(f) for f in findings[:50])
+        raise Abort(f"The static scan of the built site found {len(findings)} problem(s):\n{shown}")
+
+
 def on_serve(server, config, builder, **kwargs):
     for name in ("claims", "references.bib", "source", "schema"):
         server.watch(str(ROOT / name))

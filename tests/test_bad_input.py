@@ -1,4 +1,4 @@
-"""Malformed and malicious input: every case is refused with one exact message, never a traceback.
+"""Malformed and malicious input: every case is refused with exact messages, never a traceback.
 
 Each case changes the minimal valid project of ``conftest`` (one claim, one
 reference) and pins the *whole* report of ``kcr check``: exit code 1, the exact
@@ -25,15 +25,6 @@ from kcr.cli import main
 C = "claims/kratom-eases-withdrawal.yaml"
 B = "references.bib"
 Setup = Union[dict[str, Union[str, bytes]], Callable[[Path, pytest.MonkeyPatch], None]]
-
-YAML_SYNTAX = "fix the syntax (check indentation, quotes and colons)"
-NOT_CHAR = "remove it (NUL and other control bytes are never needed)"
-INVISIBLE = "remove it; it can make text read differently from what it says"
-BRACED = "write the value as one {braced} group and end each field with a comma"
-PLAIN_URL = "use a full https:// address (no javascript:, data: or protocol-relative links)"
-TOO_BIG = "shorten it; a record or reference list this large is almost certainly a mistake"
-NOT_IN_BIB = "add the entry to references.bib (kcr add-ref) or fix the key"
-KEY_TODO = "use the pattern familyname + year + first title word, e.g. 'smith2020kratom'"
 
 
 def claim(old: str, new: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kcr import check, synthetic
+from kcr import check, claims, synthetic
 
 
 def test_synthetic_corpus_passes_the_checker(tmp_path: Path) -> None:
@@ -28,7 +28,7 @@ def test_synthetic_corpus_passes_the_checker(tmp_path: Path) -> None:
         for q in claim.data["quotes"]:
             assert review.article.find(q["text"]) == q["section"]
     # the records are valid under the schema itself, not only as the checker reports it
-    validator = __import__("kcr.claims", fromlist=["validator"]).validator(root)
+    validator = claims.validator(root)
     assert all(validator.is_valid(c.data) for c in review.claims)
     # the hand-written pages and site configuration are copied, the generated folders are not
     assert (root / "mkdocs.yml").exists() and (root / "docs" / "index.md").exists()

@@ -23,7 +23,10 @@
       });
       if (count) count.textContent = shown + " of " + rows.length + " claims shown";
     }
-    if (form) form.addEventListener("change", apply);
+    if (form) {
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (e) { e.preventDefault(); });
+    }
     table.querySelectorAll("th[data-sort]").forEach(function (th, index) {
       th.setAttribute("tabindex", "0");
       th.setAttribute("aria-sort", "none");

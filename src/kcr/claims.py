@@ -48,15 +48,19 @@ class Claim:
 
 
 @lru_cache(maxsize=4)
-def _validator(schema_path: str) -> Draft202012Validator:
-    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
+def _validator(schema_text: str) -> Draft202012Validator:
+    schema = json.loads(schema_text)
+    Draft202012Validator.check_schema(schema)  # the slow part (~0.1 s): done once per schema text
     return Draft202012Validator(schema)
 
 
 def validator(root: Path) -> Draft202012Validator:
-    """The JSON Schema validator for claim records (the schema file is the source of truth)."""
-    return _validator(str((root / SCHEMA).resolve()))
+    """The JSON Schema validator for claim records (the schema file is the source of truth).
+
+    Cached by the schema's text, not its path: an edited schema is picked up by a
+    running ``kcr serve``, and copies of the project share one compiled validator.
+    """
+    return _validator((root / SCHEMA).read_text(encoding="utf-8"))
 
 
 def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -> list[Claim]:

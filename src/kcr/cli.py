@@ -106,6 +106,17 @@ def cmd_new_claim(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    """Scan a built site for scripts, event handlers and unsafe URLs; exit 1 if any."""
+    from . import scan
+
+    findings = scan.scan(Path(args.site))
+    for f in findings:
+        print(f)
+    print(f"{len(findings)} finding(s) in {args.site}.", file=sys.stderr)
+    return 1 if findings else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kcr", description="Kratom Claims Review: records, checker and site.")
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
@@ -133,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("new-claim", help=cmd_new_claim.__doc__)
     n.add_argument("id", help="the new claim's id (also its file name and URL)")
     n.set_defaults(func=cmd_new_claim)
+    sc = sub.add_parser("scan", help=cmd_scan.__doc__)
+    sc.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    sc.set_defaults(func=cmd_scan)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -53,7 +53,7 @@ def _filters(review: Review) -> str:
 
     verdicts = {k: v[0] for k, v in VERDICTS.items()} | {"none": "Not checkable"}
     certainty = dict(CERTAINTY) | {"none": "None"}
-    return ('<form class="kcr-filters" aria-label="Filter claims" onsubmit="return false">'
+    return ('<form class="kcr-filters" aria-label="Filter claims">'
             + select("verdict", "Verdict", verdicts) + select("certainty", "Certainty", certainty)
             + select("type", "Type", TYPES) + select("topic", "Topic", TOPICS)
             + '<output class="kcr-count" aria-live="polite"></output></form>\n\n')

@@ -1,0 +1,194 @@
+"""Hostile contributor strings in every field, a build, and proof in Chromium that none of them runs.
+
+The same harness is run on a deliberately unsafe page (the live control): it
+must see the payloads fire there, so the test cannot pass vacuously.  The
+static scan is run on a deliberately unsafe build too, and must refuse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser import ARGS, CHROMIUM, Server, build, copy_project, require_browser
+from kcr import check, scan
+
+# each one calls alert(n) if it ever runs
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    "<svg onload=alert(3)>",
+    '<iframe src="javascript:alert(4)"></iframe>',
+    "[click me](javascript:alert(5))",
+    '<a href="javascript:alert(6)">link</a>',
+    '" onmouseover="alert(7)" autofocus onfocus="alert(7)" x="',
+    "</title><script>alert(8)</script>",
+    "<details open ontoggle=alert(9)>x</details>",
+    '{: onclick="alert(10)" }',
+    "<body onload=alert(11)>",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMik8L3NjcmlwdD4=)",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(13)>",
+    "</script><script>alert(14)</script>",
+    "'><img src=x onerror=alert(15)>",
+    "<object data=\"javascript:alert(16)\"></object>",
+    "<embed src=\"javascript:alert(17)\">",
+    "{{ 7*7 }} ${alert(18)}",
+    "<style>@import 'javascript:alert(19)';</style>",
+    "<base href=\"javascript:alert(20)//\">",
+]
+# the statement may not contain markup characters (the schema refuses them), so it gets these
+STATEMENT_PAYLOADS = ['" onmouseover="alert(21)" x="', "javascript:alert(22)", "'; alert(23); var x='"]
+CLAIM_FIELDS = ["conclusion", "bottom_line", "unknowns", "would_change", "wording_note", "not_checkable_reason"]
+BIB_FIELDS = ["title", "author", "journal", "volume", "pages", "note"]
+
+
+def inject(root: Path) -> int:
+    """Write payloads into every contributor field of every record and reference; return how many were placed."""
+    placed = 0
+    for i, path in enumerate(sorted((root / "claims").glob("*.yaml"))):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["statement"] = (STATEMENT_PAYLOADS[i % len(STATEMENT_PAYLOADS)] + " kratom")[:75]
+        placed += 1
+        for j, field in enumerate(CLAIM_FIELDS):
+            if field == "not_checkable_reason" and data.get("checkable"):
+                continue
+            if field != "not_checkable_reason" and not data.get("checkable"):
+                continue
+            data[field] = PAYLOADS[(i + j) % len(PAYLOADS)] + " end"
+            placed += 1
+        for k, item in enumerate(data.get("evidence") or []):
+            item["finding"] = "Finding " + PAYLOADS[(i + k + 3) % len(PAYLOADS)]
+            placed += 1
+        for k, reason in enumerate((data.get("certainty") or {}).get("reasons") or []):
+            reason["reason"] = "Reason " + PAYLOADS[(i + k + 5) % len(PAYLOADS)]
+            placed += 1
+        for entry in data["changelog"]:
+            entry["summary"] = "Summary " + PAYLOADS[(i + 7) % len(PAYLOADS)]
+            placed += 1
+        path.write_text("# yaml-language-server: $schema=../schema/claim.schema.json\n"
+                        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    bib = root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    out, n = [], 0
+    for line in text.splitlines():
+        name = line.strip().split("=", 1)[0].strip()
+        if name in BIB_FIELDS and line.rstrip().endswith("},"):
+            payload = PAYLOADS[n % len(PAYLOADS)].replace("{", "(").replace("}", ")")
+            value = line.split("= {", 1)[1][:-2]
+            line = f"  {name} = {{{value} {payload}}},"
+            n += 1
+        out.append(line)
+    bib.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return placed + n
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    base = tmp_path_factory.mktemp("payloads")
+    root = copy_project(base / "project")
+    placed = inject(root)
+    problems = [str(p) for p in check.load(root).problems]
+    assert problems == [], problems
+    build(root, base / "site")
+    yield base / "site", placed
+
+
+def harness(page, url: str) -> list[str]:  # noqa: ANN001
+    """Load ``url`` and provoke every handler a payload could have planted; return the alerts seen."""
+    fired: list[str] = []
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.evaluate("""() => {
+        for (const el of document.querySelectorAll('body *')) {
+            for (const type of ['mouseover', 'focus', 'click', 'toggle']) {
+                if (type === 'click' && (el.closest('a[href]') && !el.closest('a[href^="javascript:"]'))) continue;
+                if (type === 'click' && el.closest('label, input, button, select')) continue;
+                el.dispatchEvent(new Event(type, {bubbles: true}));
+            }
+        }
+        for (const a of document.querySelectorAll('a[href^="javascript:"]')) a.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    }""")
+    page.wait_for_timeout(300)
+    return fired
+
+
+@pytest.fixture(scope="module")
+def chromium():  # noqa: ANN201
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_catalogue_size() -> None:
+    assert len(PAYLOADS) + len(STATEMENT_PAYLOADS) >= 20
+
+
+def test_static_scan_finds_nothing_in_the_hostile_build(hostile: tuple[Path, int]) -> None:
+    site, placed = hostile
+    assert placed > 200
+    assert [str(f) for f in scan.scan(site)] == []
+
+
+def test_payload_text_is_shown_as_text(hostile: tuple[Path, int]) -> None:
+    """Nothing is lost either: the hostile strings appear on the pages as visible text."""
+    from bs4 import BeautifulSoup
+
+    site, _ = hostile
+    text = " ".join(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+                    for p in (site / "claims").rglob("index.html"))
+    for payload in ("<script>alert(1)</script>", '<img src=x onerror="alert(2)">', "[click me](javascript:alert(5))",
+                    "{{ 7*7 }} ${alert(18)}", '{: onclick="alert(10)" }'):
+        assert payload in text, payload
+
+
+def test_no_payload_executes_in_chromium(hostile: tuple[Path, int], chromium) -> None:  # noqa: ANN001
+    site, _ = hostile
+    srv = Server(site)
+    try:
+        pages = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+        assert len(pages) > 60
+        context = chromium.new_context()
+        fired: list[str] = []
+        for rel in pages:
+            page = context.new_page()
+            fired += [f"{rel}: alert({m})" for m in harness(page, srv.url + ("" if rel == "." else rel + "/"))]
+            page.close()
+        context.close()
+        assert fired == []
+    finally:
+        srv.close()
+
+
+def test_live_control_detects_execution(tmp_path: Path, chromium) -> None:  # noqa: ANN001
+    """The same harness on a deliberately unsafe page must see payloads run."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>unsafe</title><body>"
+                                         + "".join(PAYLOADS) + "</body>", encoding="utf-8")
+    srv = Server(tmp_path)
+    try:
+        context = chromium.new_context()
+        fired = harness(context.new_page(), srv.url)
+        context.close()
+    finally:
+        srv.close()
+    assert len(fired) >= 3, fired
+
+
+def test_static_scan_refuses_a_deliberately_unsafe_build(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    page = root / "docs" / "methodology.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n" + "\n\n".join(PAYLOADS) + "\n", encoding="utf-8")
+    proc = build(root, tmp_path / "site", check=False)
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "The static scan of the built site found" in out
+    for expected in ("event-handler attribute onerror=", "inline <script>", "<iframe> element",
+                     "unexpected URL in href= on <a>: 'javascript:alert(6)'"):
+        assert expected in out, out[-3000:]
