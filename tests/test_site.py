@@ -101,3 +101,38 @@ def test_build_refuses_invalid_records(real_copy: Path, tmp_path: Path) -> None:
     assert "claims/kratom-reduces-cravings.yaml:" in proc.stdout
     assert "is not an allowed value" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(target: Path) -> set[str]:
+        if target not in ids:
+            s = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+            ids[target] = {t["id"] for t in s.select("[id]")} | {t["name"] for t in s.select("a[name]")}
+        return ids[target]
+
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 60
+    for path in pages:
+        rel = path.relative_to(site).as_posix()
+        if rel == "404.html":  # served from any depth, so the theme writes absolute paths under site_url
+            continue
+        base = "http://x/" + rel
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.select("a[href], link[href], img[src], script[src]"):
+            url = tag.get("href") or tag.get("src")
+            if url.startswith(("http://", "https://", "mailto:")) and not url.startswith("http://x/"):
+                continue
+            absolute, fragment = urldefrag(urljoin(base, url))
+            target = site / unquote(urlsplit(absolute).path.lstrip("/"))
+            if target.is_dir() or absolute.endswith("/"):
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{rel}: {url}")
+            elif fragment and target.suffix == ".html" and fragment not in anchors(target):
+                broken.append(f"{rel}: {url} (no #{fragment})")
+    assert broken == []
