@@ -473,3 +473,12 @@ def test_github_annotations_cannot_be_forged(project: Path, name: str, capsys: p
 
 def test_file_limit_is_20000() -> None:
     assert claims.MAX_FILES == 20_000
+
+
+@pytest.mark.parametrize("folder", ["docs", "overrides", "source"])
+def test_symlink_in_site_folders_is_refused(project: Path, folder: str) -> None:
+    (project / folder).mkdir(exist_ok=True)
+    (project / folder / "leak.md").symlink_to("/etc/hostname")
+    problems = [str(p) for p in check.load(project).problems]
+    assert f"{folder}/leak.md:1:1: symbolic link in a folder the site is built from — replace the link with a regular " \
+           "file; links could publish files from outside the project" in problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +77,7 @@ def load(root: Path) -> Review:
         _uncited_references(review)  # a record that could not be read may cite any reference
     if art is not None:
         review.set_aside = setaside.load(root, art, problems)
+    _symlink_problems(root, problems)
     # file names and YAML escapes can carry newlines, terminal escapes or bidirectional controls:
     # every message is one line of visible text
     problems[:] = [Problem(textfile.printable(p.path), p.line, p.col, _short(textfile.printable(p.what)),
@@ -94,6 +97,26 @@ def _evidence_unreadable(claim: claims.Claim) -> bool:
         return False
     ev = claim.data["evidence"]
     return not isinstance(ev, list) or any(not (isinstance(e, dict) and isinstance(e.get("ref"), str)) for e in ev)
+
+
+LINK_FREE = ("docs", "overrides", "source", "schema", "hooks")
+
+
+def _symlink_problems(root: Path, problems: Problems) -> None:
+    """Symbolic links in the folders the site is built from could publish files from anywhere."""
+    for folder in LINK_FREE:
+        base = root / folder
+        if base.is_symlink():
+            problems.add(folder, 1, 1, f"{folder}/ is a symbolic link", "replace it with a real folder")
+            continue
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            for name in sorted(dirnames + filenames):
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    problems.add(path.relative_to(root).as_posix(), 1, 1, "symbolic link in a folder the site is built from",
+                                 "replace the link with a regular file; links could publish files from outside the project")
 
 
 def _quote_problems(review: Review, claim: claims.Claim) -> None:

@@ -72,7 +72,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Check, generate, then ``mkdocs serve`` (edits to records rebuild the pages)."""
-    return _mkdocs(args, "serve", ["--livereload", "--dev-addr", args.dev_addr])
+    # --dirty: rebuild only the pages whose sources changed (the generator rewrites only changed pages)
+    return _mkdocs(args, "serve", ["--livereload", "--dirty", "--dev-addr", args.dev_addr])
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:

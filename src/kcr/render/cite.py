@@ -8,6 +8,7 @@ an allow-list of inline formatting tags.
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -84,17 +85,28 @@ def _style() -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(STYLE_NAME), validate=False)
 
 
+# citeproc-py takes ~15 ms an entry; entries are formatted one at a time (so each result depends on
+# that entry alone) and remembered by content, so `kcr serve` reformats only what changed
+_CACHE: dict[str, str] = {}
+
+
+def _format_one(item: dict[str, Any]) -> str:
+    bibliography = CitationStylesBibliography(_style(), CiteProcJSON([item]), formatter.html)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    entry = bibliography.bibliography()[0]
+    return nh3.clean(str(entry), tags=_ALLOWED_TAGS, attributes={}, url_schemes=set())
+
+
 def format_html(refs: list[Reference]) -> dict[str, str]:
     """Formatted, sanitised HTML bibliography entry for each reference, by key."""
-    if not refs:
-        return {}
-    source = CiteProcJSON([_escaped(csl_item(r)) for r in refs])
-    bibliography = CitationStylesBibliography(_style(), source, formatter.html)
-    for r in refs:
-        bibliography.register(Citation([CitationItem(r.key)]))
     out: dict[str, str] = {}
-    for key, entry in zip(bibliography.keys, bibliography.bibliography()):
-        out[key] = nh3.clean(str(entry), tags=_ALLOWED_TAGS, attributes={}, url_schemes=set())
+    for r in refs:
+        item = _escaped(csl_item(r))
+        item["id"] = "ref"  # the key does not change the formatted text; share the cache across keys
+        fingerprint = json.dumps(item, sort_keys=True, ensure_ascii=False)
+        if fingerprint not in _CACHE:
+            _CACHE[fingerprint] = _format_one(item)
+        out[r.key] = _CACHE[fingerprint]
     return out
 
 
