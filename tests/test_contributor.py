@@ -166,3 +166,29 @@ def test_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_readme_links_contributing() -> None:
     assert "(CONTRIBUTING.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_changed_verdict_needs_a_new_version(real_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=real_copy, check=True,
+                       capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    path = real_copy / CLAIM
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("verdict: overstated", "verdict: unsupported", 1), encoding="utf-8")
+    assert main(["--root", str(real_copy), "check", "--against", "HEAD"]) == 1
+    out = capsys.readouterr().out
+    assert f"{CLAIM}:" in out and "verdict overstated → unsupported since HEAD, but version is still 1 — " \
+        "set version: 2 and add a changelog entry for it" in out
+    bumped = path.read_text(encoding="utf-8").replace("version: 1\nchangelog:", "version: 2\nchangelog:", 1)
+    bumped += ('  - date: "2026-11-25"\n    version: 2\n    summary: Verdict revised.\n'
+               "    conclusion_changed: false\n")
+    path.write_text(bumped, encoding="utf-8")
+    assert main(["--root", str(real_copy), "check", "--against", "HEAD"]) == 1
+    assert "the verdict changed since HEAD but the newest changelog entry does not say so" in capsys.readouterr().out
+    path.write_text(bumped.replace("summary: Verdict revised.\n    conclusion_changed: false",
+                                   "summary: Verdict revised.\n    conclusion_changed: true"), encoding="utf-8")
+    assert main(["--root", str(real_copy), "check", "--against", "HEAD"]) == 0

@@ -18,6 +18,11 @@ def _root(args: argparse.Namespace) -> Path:
 def cmd_check(args: argparse.Namespace) -> int:
     """Report every problem in the records, references and article; exit 1 if any."""
     review = check.load(_root(args))
+    if args.against:
+        from . import history
+
+        history.check_versions(_root(args), args.against, review.claims, review.problems)
+        review.problems.sort()
     for problem in review.problems:
         if args.format == "github":
             # GitHub Actions workflow command: shows as an annotation on the pull request's file and line
@@ -125,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check", help=cmd_check.__doc__)
     c.add_argument("--format", choices=["text", "github"], default="text",
                    help="github: print GitHub Actions annotations instead of path:line:col lines")
+    c.add_argument("--against", metavar="REV",
+                   help="also check that every record whose verdict or certainty changed since this git commit "
+                        "has a new version (CI passes the pull request's base branch)")
     c.set_defaults(func=cmd_check)
     sub.add_parser("generate", help=cmd_generate.__doc__).set_defaults(func=cmd_generate)
     b = sub.add_parser("build", help=cmd_build.__doc__)
