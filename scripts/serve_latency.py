@@ -11,6 +11,8 @@ polls the claim page until the marker appears.  Prints each time and the median.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import shutil
 import socket
 import statistics
@@ -53,7 +55,8 @@ def main() -> int:
         prefix = urlsplit(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
         url = f"http://127.0.0.1:{port}{prefix}claims/{CLAIM}/"  # mkdocs serve mounts the site at site_url's path
         proc = subprocess.Popen([sys.executable, "-m", "kcr.cli", "--root", str(root), "serve", "--dev-addr",
-                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)  # its own process group: mkdocs runs as a child
         try:
             deadline = time.monotonic() + 120
             while "Verdict" not in fetch(url):
@@ -79,7 +82,7 @@ def main() -> int:
                 time.sleep(1.5)
             print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s over {len(times)} runs")
         finally:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
     return 0
 

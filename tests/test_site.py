@@ -76,7 +76,9 @@ def test_every_reference_appears(site: Path) -> None:
         soup = page(site, f"references/{key}")
         assert soup.find("h1") is not None
         assert f"Citation key: {key}" in " ".join(soup.get_text(" ").split())
-        assert " ".join(ref.get("title").replace("{", "").replace("}", "").split())[:40] in " ".join(index.split())
+        # the citation style may change a title's capitalisation, never its words
+        title = " ".join(ref.get("title").replace("{", "").replace("}", "").split())[:40].lower()
+        assert title in " ".join(index.split()).lower()
 
 
 def test_claims_index_lists_every_claim(site: Path) -> None:
