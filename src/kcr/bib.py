@@ -93,6 +93,8 @@ def clean(value: str) -> str:
 
 def split_authors(raw: str) -> list[str]:
     """Split a BibTeX author list on ' and ' outside braces."""
+    if "{" not in raw:  # the common case, without the character loop
+        return [p.strip() for p in re.split(" and ", raw, flags=re.I) if p.strip()]
     parts, depth, start, i = [], 0, 0, 0
     while i < len(raw):
         ch = raw[i]

@@ -24,15 +24,22 @@ class Review:
     article: article_mod.Article | None
     problems: Problems = field(default_factory=Problems)
     set_aside: dict[int, str] = field(default_factory=dict)
+    _citing: dict[str, list[tuple[claims.Claim, dict]]] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def citing(self, key: str) -> list[tuple[claims.Claim, dict]]:
-        """(claim, evidence item) pairs that cite ``key``."""
-        return [(c, e) for c in self.claims for e in _items(c.data, "evidence")
-                if isinstance(e, dict) and e.get("ref") == key]
+        """(claim, evidence item) pairs that cite ``key``, in claim order (indexed once: no quadratic scans)."""
+        if self._citing is None:
+            index: dict[str, list[tuple[claims.Claim, dict]]] = {}
+            for c in self.claims:
+                for e in _items(c.data, "evidence"):
+                    if isinstance(e, dict) and isinstance(e.get("ref"), str):
+                        index.setdefault(e["ref"], []).append((c, e))
+            self._citing = index
+        return self._citing.get(key, [])
 
 
 def _items(data: dict, name: str) -> list:

@@ -7,10 +7,14 @@ an allow-list of inline formatting tags.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import multiprocessing
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -43,7 +47,14 @@ def _name(raw: str) -> dict[str, str]:
 
 
 def csl_item(ref: Reference) -> dict[str, Any]:
-    """The reference as a CSL-JSON item (plain text values, not escaped)."""
+    """The reference as a CSL-JSON item (plain text values, not escaped); computed once per reference."""
+    cached = ref.__dict__.get("_csl")
+    if cached is None:
+        cached = ref.__dict__["_csl"] = _csl_item(ref)
+    return cached
+
+
+def _csl_item(ref: Reference) -> dict[str, Any]:
     authors = [a for a in ref.authors if a.lower() != "others"]
     item: dict[str, Any] = {
         "id": ref.key,
@@ -99,17 +110,57 @@ def _format_one(item: dict[str, Any]) -> str:
     return nh3.clean(entry, tags=_ALLOWED_TAGS, attributes={}, url_schemes=set())
 
 
-def format_html(refs: list[Reference]) -> dict[str, str]:
-    """Formatted, sanitised HTML bibliography entry for each reference, by key."""
-    out: dict[str, str] = {}
+def _format_many(items: list[dict[str, Any]]) -> list[str]:
+    return [_format_one(item) for item in items]
+
+
+def _cache_file(cache_dir: Path) -> Path:
+    import citeproc
+
+    version = getattr(citeproc, "__version__", "0")
+    return cache_dir / f"cite-{STYLE_NAME}-{version}.json"
+
+
+def format_html(refs: list[Reference], cache_dir: Path | None = None) -> dict[str, str]:
+    """Formatted, sanitised HTML bibliography entry for each reference, by key.
+
+    Results are remembered in memory and, with ``cache_dir``, on disk (keyed by
+    the entry's content, the style and the citeproc-py version), so later builds
+    reformat only new or changed entries.  Many new entries are formatted on
+    all cores.
+    """
+    if cache_dir is not None and not _CACHE:
+        try:
+            _CACHE.update(json.loads(_cache_file(cache_dir).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    fingerprints: dict[str, str] = {}
+    missing: dict[str, dict[str, Any]] = {}
     for r in refs:
         item = _escaped(csl_item(r))
         item["id"] = "ref"  # the key does not change the formatted text; share the cache across keys
-        fingerprint = json.dumps(item, sort_keys=True, ensure_ascii=False)
+        fingerprint = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        fingerprints[r.key] = fingerprint
         if fingerprint not in _CACHE:
-            _CACHE[fingerprint] = _format_one(item)
-        out[r.key] = _CACHE[fingerprint]
-    return out
+            missing[fingerprint] = item
+    if missing:
+        items = list(missing.values())
+        workers = min(os.cpu_count() or 1, 4)
+        if len(items) >= 200 and workers > 1:
+            chunks = [items[i::workers] for i in range(workers)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_format_many, chunks)
+            formatted = {}
+            for chunk, result in zip(chunks, results):
+                formatted.update(zip((id(x) for x in chunk), result))
+            done = [formatted[id(x)] for x in items]
+        else:
+            done = _format_many(items)
+        _CACHE.update(zip(missing, done))
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _cache_file(cache_dir).write_text(json.dumps(_CACHE, sort_keys=True), encoding="utf-8")
+    return {key: _CACHE[fp] for key, fp in fingerprints.items()}
 
 
 def format_text(ref: Reference, html_entry: str) -> str:

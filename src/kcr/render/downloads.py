@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ..check import Review
 from ..render.cite import csl_item
 from .pagecite import dumps
@@ -26,7 +28,9 @@ def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
     """Download files, by docs-relative path."""
     bib = (review.root / "references.bib").read_text(encoding="utf-8")
     return {
-        "data/review.json": dumps(review_json(review)),
+        # compact: with an indent, json falls back to its pure-Python encoder (seconds for a large review)
+        "data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
+                                       separators=(",", ":")) + "\n",
         "data/references.bib": bib,
         "data/references.json": dumps([csl_item(r) for _, r in sorted(review.refs.items())]),
     }
