@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# tests build many throw-away copies of the project: keep them out of the user's cache
+os.environ["KCR_NO_CACHE"] = "1"
 
 CLAIM = """\
 # yaml-language-server: $schema=../schema/claim.schema.json

