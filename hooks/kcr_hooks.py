@@ -14,6 +14,7 @@ from kcr import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 _edit_paths: dict[str, str] = {}
+_html: dict[str, str] = {}
 
 
 def on_config(config, **kwargs):
@@ -42,6 +43,20 @@ def on_pre_build(config, **kwargs):
         raise Abort(f"The records do not pass the checker:\n{exc}") from None
     _edit_paths.clear()
     _edit_paths.update(out.edit_paths)
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    # Generated pages are raw HTML already (escaped by the generator), which Python-Markdown
+    # would pass through unchanged after a slow parse: hand it straight to the page instead.
+    # Tools that run no hooks still get the same HTML through Markdown.
+    if page.file.src_uri in _edit_paths and markdown.lstrip().startswith("<"):
+        _html[page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    return _html.pop(page.file.src_uri, html)
 
 
 def on_files(files, config, **kwargs):
