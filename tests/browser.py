@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import copy_project  # noqa: F401 - re-exported for the browser tests
 
 CHROMIUM = os.environ.get("KCR_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("KCR_REQUIRE_BROWSER") == "1"
@@ -36,16 +35,6 @@ def require_browser() -> None:
         if REQUIRED:
             pytest.fail(msg)
         pytest.skip(msg)
-
-
-def copy_project(dst: Path) -> Path:
-    for name in ("claims", "schema", "source", "docs", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns(
-            "__pycache__", "claims", "references", "coverage", "data", "evidence", "generated") if name == "docs"
-            else shutil.ignore_patterns("__pycache__"))
-    for name in ("references.bib", "mkdocs.yml"):
-        shutil.copy2(ROOT / name, dst / name)
-    return dst
 
 
 def build(root: Path, out: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -80,14 +80,21 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path)
 
 
-@pytest.fixture
-def real_copy(tmp_path: Path) -> Path:
-    """A copy of the real project's data (records, references, article, schema, site config)."""
-    dst = tmp_path / "real"
+def copy_project(dst: Path) -> Path:
+    """A copy of the real project's data and site config, without generated pages."""
+    from kcr.generate import OWNED
+
+    generated = {name.split("/")[-1] for name in OWNED}
     for name in ("claims", "schema", "source", "docs", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns(
-            "__pycache__", "claims", "references", "coverage", "data", "generated") if name == "docs" else
-            shutil.ignore_patterns("__pycache__"))
+        ignore = shutil.ignore_patterns("__pycache__", *generated) if name == "docs" else \
+            shutil.ignore_patterns("__pycache__")
+        shutil.copytree(ROOT / name, dst / name, ignore=ignore)
     for name in ("references.bib", "mkdocs.yml"):
         shutil.copy2(ROOT / name, dst / name)
     return dst
+
+
+@pytest.fixture
+def real_copy(tmp_path: Path) -> Path:
+    """A copy of the real project's data (records, references, article, schema, site config)."""
+    return copy_project(tmp_path / "real")

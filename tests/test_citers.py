@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -16,22 +15,12 @@ import rispy
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from kcr import check
 from kcr.render.html import VERDICTS
 
 REVIEW = check.load(ROOT)
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
-
-
-def copy_project(dst: Path) -> Path:
-    for name in ("claims", "schema", "source", "docs", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns(
-            "__pycache__", "claims", "references", "coverage", "data", "evidence", "generated") if name == "docs"
-            else shutil.ignore_patterns("__pycache__"))
-    for name in ("references.bib", "mkdocs.yml"):
-        shutil.copy2(ROOT / name, dst / name)
-    return dst
 
 
 def build(root: Path, out: Path) -> None:

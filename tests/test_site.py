@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 from kcr import check
 
 REVIEW = check.load(ROOT)
@@ -19,13 +18,7 @@ REVIEW = check.load(ROOT)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("build")
-    dst = base / "real"
-    for name in ("claims", "schema", "source", "docs", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns(
-            "__pycache__", "claims", "references", "coverage", "data") if name == "docs"
-            else shutil.ignore_patterns("__pycache__"))
-    for name in ("references.bib", "mkdocs.yml"):
-        shutil.copy2(ROOT / name, dst / name)
+    dst = copy_project(base / "real")
     out = base / "site"
     proc = subprocess.run([sys.executable, "-m", "kcr.cli", "--root", str(dst), "build", "--site-dir", str(out)],
                           capture_output=True, text=True)
