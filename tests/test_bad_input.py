@@ -267,10 +267,10 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         {C: CLAIM + "# " + "x" * 64_000 + "\n"},
         [C + ':1:1: file is 65,194 bytes, over the limit of 64,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-record-1gb-sparse": (sparse(C, 1 << 30), [C + ':1:1: file is 1,073,741,824 bytes, over the limit of 64,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
-    "file-bib-over-2mb": (
-        {B: BIB + "% " + "x" * 2_100_000 + "\n"},
-        [B + ':1:1: file is 2,100,287 bytes, over the limit of 2,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
-    "file-bib-5gb-sparse": (sparse(B, 5 << 30), [B + ':1:1: file is 5,368,709,120 bytes, over the limit of 2,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
+    "file-bib-over-16mb": (
+        {B: BIB + "% " + "x" * 16_100_000 + "\n"},
+        [B + ':1:1: file is 16,100,287 bytes, over the limit of 16,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
+    "file-bib-5gb-sparse": (sparse(B, 5 << 30), [B + ':1:1: file is 5,368,709,120 bytes, over the limit of 16,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-too-many-in-claims": (too_many_files, ['claims:1:1: claims/ holds more than 100 entries — remove what is not a claim record; one <id>.yaml file per claim belongs there']),
     "file-schema-not-json": (schema_not_json, ['schema/claim.schema.json:2:3: the record schema cannot be loaded (Expecting property name enclosed in double quotes: line 2 column 3 (char 21)) — restore schema/claim.schema.json from the repository']),
     # ---------------- BibTeX ----------------
@@ -429,7 +429,7 @@ def test_unquoted_date_is_a_string(project: Path, capsys: pytest.CaptureFixture[
     assert "OK: 1 claims, 1 references" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name", ["file-record-over-64kb", "file-record-1gb-sparse", "file-bib-over-2mb",
+@pytest.mark.parametrize("name", ["file-record-over-64kb", "file-record-1gb-sparse", "file-bib-over-16mb",
                                   "file-bib-5gb-sparse", "file-too-many-in-claims"])
 def test_limits_apply_before_parsing(project: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:

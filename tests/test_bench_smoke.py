@@ -59,7 +59,7 @@ def test_bench_runs_at_n_100(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
-    for expected in ("| **checker** (check.load) |", "| **kcr build** (wall) |", "| **baseline build** (wall) |",
+    for expected in ("| **checker** (check.load) |", "| **kcr build**, cold (wall) |", "| **baseline build** (wall) |",
                      "| **build / baseline** |", "## Targets", "search index ≤ 3 KB per claim",
                      "#### generate at N=100", "#### mkdocs build at N=100", "#### checker (check.load) at N=100"):
         assert expected in text, expected

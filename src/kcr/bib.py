@@ -29,7 +29,7 @@ from bibtexparser.model import (
 from .problems import Problems
 
 PATH = "references.bib"
-MAX_BYTES = 2_000_000
+MAX_BYTES = 16_000_000  # ~30,000 entries; enforced before parsing
 MAX_FIELD = 2_000
 
 KEY_RE = re.compile(r"[a-z0-9]+\Z")

@@ -83,7 +83,7 @@ def cite_section(c: PageCitation) -> str:
     base = f"../../data/cite/{c.claim_id}"
     blocks = [("Text (APA-like)", "txt", c.text()), ("BibTeX", "bib", c.bibtex()), ("RIS", "ris", c.ris()),
               ("CSL-JSON", "json", dumps(c.csl()))]
-    out = ['<h2 id="cite">Cite this page</h2>\n\n<div class="kcr-cite-box">'
+    out = ['<h2 id="cite" data-search-exclude>Cite this page</h2>\n\n<div class="kcr-cite-box">'
            f'<p>Permalink: {link(c.url, esc(c.url), class_="kcr-permalink")}<br>'
            f"Version {esc(c.version)}, last reviewed {esc(c.reviewed)}. The address never changes; "
            "earlier versions are listed in the version history below.</p>"]
@@ -124,7 +124,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
         numbers = [s.number for s in review.article.sentences_for(q["text"])] if review.article else []
         where = (link(f"../../coverage/#s{numbers[0]}", f"sentence {numbers[0]}") + ", ") if numbers else ""
         out.append(f'<blockquote class="kcr-quote"><p>“{esc(q["text"])}”</p>'
-                   f'<p class="kcr-where">— {where}section “{esc(q["section"])}”</p></blockquote>')
+                   f'<p class="kcr-where" data-search-exclude>— {where}section “{esc(q["section"])}”</p></blockquote>')
     out.append("</div>\n\n")
 
     if d.get("bottom_line"):
@@ -137,7 +137,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
         if d.get(key):
             out.append(f'<h2 id="{key.replace("_", "-")}">{title}</h2>\n\n<div class="kcr-text"><p>{esc(d[key])}</p></div>\n\n')
     if refs:
-        out.append('<h2 id="references">References</h2>\n\n<ol class="kcr-references">')
+        out.append('<h2 id="references" data-search-exclude>References</h2>\n\n<ol class="kcr-references">')
         for r in refs:
             out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} '
                        f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
@@ -150,7 +150,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
 
 def _certainty(d: dict, cert: dict) -> str:
     level = cert["level"]
-    parts = ['<h2 id="certainty">Why the certainty is ' + esc(CERTAINTY[level].lower()) + "</h2>\n\n<div class=\"kcr-text\">"]
+    parts = ['<h2 id="certainty" data-search-exclude>Why the certainty is ' + esc(CERTAINTY[level].lower()) + "</h2>\n\n<div class=\"kcr-text\">"]
     start = "high (randomised trials or settled facts)" if cert["start"] == "high" else "low (observational or indirect evidence)"
     parts.append(f"<p>Evidence of this kind starts at <strong>{start}</strong> certainty.")
     if cert.get("basis"):
@@ -180,7 +180,7 @@ def _certainty(d: dict, cert: dict) -> str:
 
 
 def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, str], chart: str) -> str:
-    rows = ['<h2 id="evidence">Evidence</h2>\n\n' + (f'<div class="kcr-chart">{chart}</div>\n\n' if chart else "")
+    rows = ['<h2 id="evidence" data-search-exclude>Evidence</h2>\n\n' + (f'<div class="kcr-chart">{chart}</div>\n\n' if chart else "")
             + '<div class="kcr-table-wrap"><table class="kcr-table kcr-evidence">'
             '<thead><tr><th scope="col">Ref.</th><th scope="col">Design</th><th scope="col">Population</th>'
             '<th scope="col">n</th><th scope="col">Stance</th><th scope="col">Finding</th></tr></thead><tbody>']
@@ -201,7 +201,7 @@ def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, 
 
 
 def _history(d: dict) -> str:
-    rows = [f'<h2 id="history">Version history</h2>\n\n<div class="kcr-text"><p>Version {esc(d["version"])}, '
+    rows = [f'<h2 id="history" data-search-exclude>Version history</h2>\n\n<div class="kcr-text"><p>Version {esc(d["version"])}, '
             f'last reviewed {esc(d["reviewed"])}.</p><table class="kcr-table"><thead><tr><th scope="col">Version</th>'
             '<th scope="col">Date</th><th scope="col">Change</th><th scope="col">Conclusion changed</th></tr></thead><tbody>']
     for e in reversed(d["changelog"]):

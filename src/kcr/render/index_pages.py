@@ -8,6 +8,9 @@ from ..claims import Claim
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
 from .html import CERTAINTY, VERDICTS, attr, certainty_badge, esc, front_matter, link, verdict_badge
 
+# index pages repeat what the claim and reference pages hold; indexing them too would make the
+# search index grow with the square of the review (every claim listed on every index page)
+NO_SEARCH = {"exclude": True}
 VERDICT_ORDER = {v: 7 - s for v, (_, s) in VERDICTS.items()}
 
 
@@ -17,7 +20,7 @@ def _sorted_claims(review: Review) -> list[Claim]:
 
 def claims_index(review: Review) -> str:
     """The claims table: claim, verdict, certainty, type, topic and references, filterable."""
-    out = [front_matter("Claims", "Every claim of the reviewed article with its verdict and certainty.")]
+    out = [front_matter("Claims", "Every claim of the reviewed article with its verdict and certainty.", search=NO_SEARCH)]
     out.append('<h1>Claims</h1>\n\n<div class="kcr-text"><p>Every statement of the reviewed article, as a record '
                f"with its verdict and GRADE certainty. {len(review.claims)} records.</p></div>\n\n")
     out.append(_filters(review))
@@ -61,7 +64,7 @@ def _filters(review: Review) -> str:
 
 def references_index(review: Review, formatted: dict[str, str]) -> str:
     """All references, each with the claims that cite it."""
-    out = [front_matter("References", "Every reference cited by the review, with the claims that cite it.")]
+    out = [front_matter("References", "Every reference cited by the review, with the claims that cite it.", search=NO_SEARCH)]
     out.append(f'<h1>References</h1>\n\n<div class="kcr-text"><p>{len(review.refs)} references, each checked against '
                "the published record named on its page.</p></div>\n\n<ol class=\"kcr-references\">")
     for key in sorted(review.refs):
@@ -79,16 +82,17 @@ def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) ->
     title = ref.get("title").replace("{", "").replace("}", "")
     out = [front_matter(title[:120], f"Reference {ref.key} and the claims of the review that cite it.")]
     out.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text"><p>{formatted[ref.key]}</p>'
-               f"<p>{reference_links(ref)}</p>")
+               f"<p data-search-exclude>{reference_links(ref)}</p>")
     verified = ref.get("verified").strip()
     if verified.startswith("https://"):
-        out.append(f"<p>Details checked against: {link(verified, esc(verified), rel='nofollow noopener')}</p>")
+        out.append(f"<p data-search-exclude>Details checked against: "
+                   f"{link(verified, esc(verified), rel='nofollow noopener')}</p>")
     else:
-        out.append(f"<p>Details checked against: <code>{esc(verified)}</code></p>")
+        out.append(f"<p data-search-exclude>Details checked against: <code>{esc(verified)}</code></p>")
     if any(a.lower() == "others" for a in ref.authors):
         out.append("<p><small>The source page showed a shortened author list; only the authors shown are listed.</small></p>")
-    out.append(f"<p>Citation key: <code>{esc(ref.key)}</code></p></div>\n\n")
-    out.append('<h2 id="cited-by">Cited by</h2>\n\n<div class="kcr-table-wrap"><table class="kcr-table"><thead><tr>'
+    out.append(f"<p data-search-exclude>Citation key: <code>{esc(ref.key)}</code></p></div>\n\n")
+    out.append('<h2 id="cited-by" data-search-exclude>Cited by</h2>\n\n<div class="kcr-table-wrap"><table class="kcr-table"><thead><tr>'
                '<th scope="col">Claim</th><th scope="col">Design</th><th scope="col">Population</th>'
                '<th scope="col">Stance</th><th scope="col">Finding</th></tr></thead><tbody>')
     for c, e in review.citing(ref.key):
@@ -108,7 +112,8 @@ def coverage_page(review: Review, set_aside: dict[int, str]) -> str:
     body = [s for s in art.sentences if not s.heading]
     n_cov = sum(1 for s in body if covered.get(s.number))
     n_set = sum(1 for s in body if not covered.get(s.number) and s.number in set_aside)
-    out = [front_matter("Coverage of the article", "The reviewed article sentence by sentence, each linked to its record.")]
+    out = [front_matter("Coverage of the article", "The reviewed article sentence by sentence, each linked to its record.",
+                        search=NO_SEARCH)]
     out.append('<h1>Coverage of the article</h1>\n\n<div class="kcr-text">'
                "<p>The reviewed article, sentence by sentence. Each sentence links to the record or records that "
                "review it, and is coloured by the verdict; sentences not reviewed say why.</p>"
@@ -158,7 +163,7 @@ def coverage(review: Review) -> dict[int, list[Claim]]:
 
 def evidence_page(review: Review, svg: str) -> str:
     """The evidence map, and the downloads."""
-    out = [front_matter("Evidence map", "Every claim's studies by design and by stance toward the claim.", hide=["toc"])]
+    out = [front_matter("Evidence map", "Every claim's studies by design and by stance toward the claim.", hide=["toc"], search=NO_SEARCH)]
     n_items = sum(len(c.data.get("evidence") or []) for c in review.claims)
     out.append('<h1>Evidence map</h1>\n\n<div class="kcr-text"><p>Each row is a checkable claim; each column a kind of '
                "study. A cell counts the studies of that kind by their stance toward the claim: + supports, − "
