@@ -69,3 +69,11 @@ def test_uncited_claim_added_to_a_copy_fails(real_copy: Path) -> None:
         new.replace("id: kratom-reduces-cravings", "id: kratom-reduces-cravings-copy"), encoding="utf-8")
     problems = [str(p) for p in check.load(real_copy).problems]
     assert any(p.startswith("claims/kratom-reduces-cravings-copy.yaml:") and "uncited claim" in p for p in problems)
+
+
+def test_generated_folders_are_git_ignored() -> None:
+    from kcr.generate import OWNED
+
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for folder in OWNED:
+        assert f"/docs/{folder}/" in ignored, f"docs/{folder}/ is generated: add it to .gitignore"
