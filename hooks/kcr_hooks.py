@@ -35,13 +35,20 @@ def on_config(config, **kwargs):
 
 
 def on_pre_build(config, **kwargs):
+    import os
+
+    docs = Path(config["docs_dir"])
+    _edit_paths.clear()
+    if os.environ.get("KCR_PREGENERATED") == str(docs.resolve()):
+        # `kcr build` has just checked the records and generated the pages: do not do it twice
+        _edit_paths.update(generate.read_manifest(docs))
+        return
     try:
-        out = generate.generate(ROOT, Path(config["docs_dir"]))
+        out = generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         from mkdocs.exceptions import Abort
 
         raise Abort(f"The records do not pass the checker:\n{exc}") from None
-    _edit_paths.clear()
     _edit_paths.update(out.edit_paths)
 
 

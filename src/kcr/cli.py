@@ -54,6 +54,8 @@ def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str]) -> int:
     if code:
         return code
     env = dict(os.environ)
+    if verb == "build":  # the hook need not check and generate again (serve must, on every edit)
+        env["KCR_PREGENERATED"] = str((_root(args) / "docs").resolve())
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
     if "SOURCE_DATE_EPOCH" not in env:
         try:

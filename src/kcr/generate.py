@@ -8,6 +8,7 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,14 +92,22 @@ def _redirect(target: str, statement: str) -> str:
             + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
 
 
+MANIFEST = ".kcr-manifest.json"  # a dotfile: MkDocs does not publish it
+
+
 def write(out: Output, docs: Path) -> None:
-    """Write changed pages under ``docs`` and remove stale files in the generated folders."""
+    """Write changed pages under ``docs``, remove stale files in the generated folders, and record
+    which generated page comes from which source (the manifest) for the MkDocs adapter."""
     for rel, content in sorted(out.pages.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
+    manifest = docs / MANIFEST
+    text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
+    if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
+        manifest.write_text(text, encoding="utf-8")
     for folder in OWNED:
         base = docs / folder
         if not base.exists():
@@ -108,6 +117,15 @@ def write(out: Output, docs: Path) -> None:
             if path.is_file() and rel not in out.pages:
                 path.unlink()
                 out.removed.append(rel)
+
+
+def read_manifest(docs: Path) -> dict[str, str]:
+    """Generated page → its source, as the last generation wrote it ({} if none)."""
+    try:
+        data = json.loads((docs / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def generate(root: Path, docs: Path | None = None) -> Output:
