@@ -35,6 +35,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pickle
 import platform
 import pstats
 import random
@@ -53,6 +54,7 @@ sys.path.insert(0, str(REPO / "src"))
 from kcr import bib, synthetic  # noqa: E402
 
 GNU_TIME = "/usr/bin/time"
+STATE = "bench-state.pickle"  # results of the last run in --workdir, for --report-only
 NOTES_BEGIN = "<!-- notes: kept by scripts/bench.py when it rewrites this file -->"
 NOTES_END = "<!-- end of notes -->"
 INDEX_PAGES = ("index.html", "claims/index.html", "references/index.html", "coverage/index.html",
@@ -98,6 +100,7 @@ class Result:
     pages: int = 0
     build: Run | None = None
     mkdocs_reported: float | None = None
+    rebuild: Run | None = None
     site_bytes: int = 0
     site_files: int = 0
     largest_claim: tuple[int, str] = (0, "")
@@ -156,8 +159,19 @@ def measured(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Run:
 SRC = REPO / "src"  # replaced by a snapshot of src/ in main(), so that edits during a run do not mix in
 
 
-def bench_env(shim: Path | None, lift: int | None) -> dict[str, str]:
+def fresh_cache(work: Path, label: str) -> Path:
+    """An empty cache folder (XDG_CACHE_HOME), so that a run starts cold: kcr caches formatted references there."""
+    path = work / "cache" / label
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def bench_env(shim: Path | None, lift: int | None, cache: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    env.pop("KCR_NO_CACHE", None)
     env["NO_MKDOCS_2_WARNING"] = "1"
     env["SOURCE_DATE_EPOCH"] = "1764028800"  # fixed, so that builds are comparable (and no git lookup)
     env.pop("KCR_BENCH_BIB_MAX_BYTES", None)
@@ -281,13 +295,13 @@ def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int
 
     lift = None
     if res.bib_bytes > bib.MAX_BYTES:
-        plain = run_checker(root, bench_env(None, None), 1)
+        plain = run_checker(root, bench_env(None, None, fresh_cache(work, f"plain-{n}")), 1)
         res.unpatched_problems = [f"{plain['problems']} problem(s), first: {plain['first'][0]}"] if plain["problems"] else []
         lift = max(res.bib_bytes * 2, bib.MAX_BYTES)
         res.limit_lifted = True
         say(f"[N={n}] references.bib is {res.bib_bytes:,} bytes > limit {bib.MAX_BYTES:,}: "
             f"unmodified checker reports {plain['problems']} problem(s); limit lifted for the measurements")
-    env = bench_env(shim, lift)
+    env = bench_env(shim, lift, fresh_cache(work, f"check-{n}"))
 
     chk = run_checker(root, env, repeat)
     res.checker, res.checker_cpu, res.checker_problems = chk["seconds"], chk["cpu"], chk["problems"]
@@ -301,8 +315,8 @@ def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     clean_generated(root)
-    gen = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "generate"], root, env,
-                   logs / f"generate-{n}.log")
+    gen = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "generate"], root,
+                   bench_env(shim, lift, fresh_cache(work, f"generate-{n}")), logs / f"generate-{n}.log")
     if gen.rc:
         raise SystemExit(f"kcr generate failed at N={n}:\n{gen.log[-3000:]}")
     res.generate = gen.wall
@@ -313,6 +327,7 @@ def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int
 
     clean_generated(root)
     shutil.rmtree(root / "site", ignore_errors=True)
+    env = bench_env(shim, lift, fresh_cache(work, f"build-{n}"))
     build = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "build"], root, env,
                      logs / f"build-{n}.log")
     if build.rc:
@@ -321,6 +336,12 @@ def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int
     m = re.search(r"Documentation built in ([0-9.]+) seconds", build.log)
     res.mkdocs_reported = float(m.group(1)) if m else None
     say(f"[N={n}] kcr build {build.wall:.1f} s (CPU {build.cpu_text}), peak {mb(build.max_rss_kb)}, load {build.load:.1f}")
+
+    # the same build again: pages unchanged, kcr's cache of formatted references warm (a local rebuild)
+    again = measured([sys.executable, "-m", "kcr.cli", "--root", str(root), "build"], root, env,
+                     logs / f"rebuild-{n}.log")
+    res.rebuild = again if again.rc == 0 else None
+    say(f"[N={n}] kcr build again (warm cache) {again.wall:.1f} s (CPU {again.cpu_text}), rc {again.rc}")
 
     site = root / "site"
     res.site_bytes, res.site_files = tree_bytes(site)
@@ -355,12 +376,13 @@ def bench_size(n: int, refs: int, work: Path, shim: Path, repeat: int, seed: int
 
 def short(func: tuple[str, int, str]) -> str:
     path, line, name = func
-    for marker in ("site-packages/", "/src/", "/lib/python3"):
+    for marker in ("site-packages/", "/_src/", "/src/", "/lib/python3"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
     if path.startswith("~") or path == "~":
         return name
+    path = re.sub(r"^/.*/kcr-\d+/hooks/", "hooks/", path)
     return f"{path}:{line}({name})"
 
 
@@ -382,7 +404,8 @@ def top(prof: Path, key: str, limit: int) -> list[tuple[int, float, float, str]]
 
 def profile(n: int, work: Path, shim: Path, lift: int | None) -> dict[str, dict]:
     root = work / f"kcr-{n}"
-    env = bench_env(shim, lift)
+    # cold cache for generate; mkdocs then finds it warm, as the hook does inside `kcr build`
+    env = bench_env(shim, lift, fresh_cache(work, f"profile-{n}"))
     out: dict[str, dict] = {}
     logs = work / "logs"
     clean_generated(root)
@@ -409,7 +432,8 @@ def profile_checker(n: int, work: Path, shim: Path, lift: int | None) -> dict:
     code = ("import cProfile, sys, time\nfrom pathlib import Path\nfrom kcr import check\n"
             "p = cProfile.Profile(); t = time.perf_counter(); p.enable(); check.load(Path(sys.argv[1])); "
             "p.disable(); print(time.perf_counter() - t); p.dump_stats(sys.argv[2])\n")
-    run = measured([sys.executable, "-c", code, str(root), str(prof)], root, bench_env(shim, lift),
+    run = measured([sys.executable, "-c", code, str(root), str(prof)], root,
+                   bench_env(shim, lift, fresh_cache(work, f"profile-check-{n}")),
                    work / "logs" / f"profile-check-{n}.log")
     if run.rc:
         raise SystemExit(f"profiled checker failed:\n{run.log[-3000:]}")
@@ -484,13 +508,16 @@ def table(results: dict[int, Result]) -> str:
     out = head
     out += row("claims / references", lambda r: f"{r.n:,} / {r.refs:,}")
     out += row("input: claims/ + references.bib", lambda r: f"{mbytes(r.claims_bytes)} + {mbytes(r.bib_bytes)}")
-    out += row("references.bib over kcr's 2 MB limit?", lambda r: "yes: limit lifted" if r.limit_lifted else "no")
+    out += row(f"references.bib over kcr's limit ({bib.MAX_BYTES:,} bytes)?",
+               lambda r: "yes: limit lifted" if r.limit_lifted else "no")
     out += row("**checker** (check.load)", lambda r: f"**{r.checker:.2f} s** (CPU {r.checker_cpu:.2f} s)")
     out += row("kcr generate, clean (check + render + write)",
                lambda r: f"{r.generate:.1f} s" + (f" (CPU {r.generate_cpu:.1f} s)" if r.generate_cpu else ""))
     out += row("generated files", lambda r: f"{r.pages:,}")
-    out += row("**kcr build** (wall)", lambda r: f"**{r.build.wall:.1f} s** (CPU {r.build.cpu_text})")
-    out += row("… of which MkDocs reports (incl. hook)", lambda r: f"{r.mkdocs_reported:.1f} s" if r.mkdocs_reported else "n/a")
+    out += row("**kcr build**, cold (wall)", lambda r: f"**{r.build.wall:.1f} s** (CPU {r.build.cpu_text})")
+    out += row("… of which `mkdocs build` reports (incl. the kcr hooks)", lambda r: f"{r.mkdocs_reported:.1f} s" if r.mkdocs_reported else "n/a")
+    out += row("kcr build again (nothing changed, kcr's reference cache warm)",
+               lambda r: f"{r.rebuild.wall:.1f} s (CPU {r.rebuild.cpu_text})" if r.rebuild else "n/a")
     out += row("**peak memory** of the build", lambda r: f"**{mb(r.build.max_rss_kb)}**")
     out += row("site/ size (files)", lambda r: f"{mbytes(r.site_bytes)} ({r.site_files:,})")
     out += row("largest claim page", lambda r: f"{kb(r.largest_claim[0])}")
@@ -554,6 +581,8 @@ def report(results: dict[int, Result], profiles: dict[str, dict], command: str, 
            f"({platform.system()} {platform.machine()}, {cpus} CPU cores; {versions()}).\n",
            f"Code measured: `src/kcr` at {revision}, copied at the start of the run.\n" if revision else "",
            f"Command:\n\n```sh\n{command}\n```\n",
+           "Every kcr run starts with an empty cache (`XDG_CACHE_HOME` set to a fresh folder), as on CI, except "
+           "the 'build again' row. "
            "Each size is a synthetic project from `kcr.synthetic.make(root, N, 2N)` (records and references "
            "shaped like the real ones; every reference cited; the project passes `kcr check`). Times are wall "
            "clock, one run each (the checker: best of the runs); CPU is user + system time of the whole process "
@@ -587,6 +616,22 @@ def report(results: dict[int, Result], profiles: dict[str, dict], command: str, 
     return "\n".join(out)
 
 
+def write_report(args: argparse.Namespace, results: dict[int, Result], profiles: dict[str, dict], command: str,
+                 started: dt.datetime, revision: str) -> None:
+    notes = ""
+    if args.out and args.out.exists():
+        old = args.out.read_text(encoding="utf-8")
+        if NOTES_BEGIN in old and NOTES_END in old:
+            notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0]
+    text = report(results, profiles, command, started, notes, revision)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        say(f"wrote {args.out}")
+    for row in targets(results):
+        say(f"{row[2].strip('*'):>6}  {row[0]}: {row[1]} ({row[3]})")
+
+
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -602,7 +647,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="profile generate and mkdocs build at this size if it is among --sizes (0: never)")
     parser.add_argument("--repeat", type=int, default=2, help="checker runs per size (best is reported)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the results saved in --workdir by an earlier run")
     args = parser.parse_args(argv)
+    if args.report_only:
+        if not args.workdir:
+            parser.error("--report-only needs the --workdir of the earlier run")
+        state = pickle.loads((args.workdir / STATE).read_bytes())
+        write_report(args, state["results"], state["profiles"], state["command"], state["started"], state["revision"])
+        return 0
 
     started = dt.datetime.now(dt.timezone.utc)
     command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -631,18 +684,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"[profile] checker at N={biggest.n}")
         lift = max(biggest.bib_bytes * 2, bib.MAX_BYTES) if biggest.limit_lifted else None
         profiles[f"checker (check.load) at N={biggest.n:,}"] = profile_checker(biggest.n, work, shim, lift)
-        notes = ""
-        if args.out and args.out.exists():
-            old = args.out.read_text(encoding="utf-8")
-            if NOTES_BEGIN in old and NOTES_END in old:
-                notes = old.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0]
-        text = report(results, profiles, command, started, notes, revision)
-        print(text)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-            say(f"wrote {args.out}")
-        for row in targets(results):
-            say(f"{row[2].strip('*'):>6}  {row[0]}: {row[1]} ({row[3]})")
+        (work / STATE).write_bytes(pickle.dumps({"results": results, "profiles": profiles, "command": command,
+                                                  "started": started, "revision": revision}))
+        write_report(args, results, profiles, command, started, revision)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
