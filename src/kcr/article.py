@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 LEAD = "Lead"
@@ -37,16 +38,20 @@ class Article:
     sections: dict[str, str]
     sentences: list[Sentence]
 
-    @property
+    @cached_property
     def flat(self) -> str:
         """The whole text, whitespace-normalised."""
         return normalise(self.text)
 
+    @cached_property
+    def _flat_sections(self) -> dict[str, str]:
+        return {name: normalise(body) for name, body in self.sections.items()}
+
     def find(self, quote: str) -> str | None:
         """Name of the section containing ``quote`` (whitespace-normalised), or None."""
         q = normalise(quote)
-        for name, body in self.sections.items():
-            if q in normalise(body):
+        for name, body in self._flat_sections.items():
+            if q in body:
                 return name
         return None
 

@@ -64,7 +64,7 @@ def render_all(review: check.Review) -> Output:
                           ("json", pagecite.dumps([citation.csl()]))):
             out.pages[f"data/cite/{claim.id}.{ext}"] = body
         for old in claim.data.get("former_ids") or []:
-            out.pages[f"claims/{old}.md"] = _redirect(claim.id, claim.data["statement"])
+            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, claim.data["statement"])
             out.edit_paths[f"claims/{old}.md"] = claim.path
     out.pages["claims/index.md"] = index_pages.claims_index(review)
     out.edit_paths["claims/index.md"] = "claims/"
@@ -75,21 +75,12 @@ def render_all(review: check.Review) -> Output:
     out.pages["references/index.md"] = index_pages.references_index(review, formatted)
     out.edit_paths["references/index.md"] = "references.bib"
     out.pages["coverage/index.md"] = index_pages.coverage_page(review, review.set_aside)
+    out.edit_paths["coverage/index.md"] = setaside.PATH
     out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
     out.edit_paths["evidence/index.md"] = "claims/"
     out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
     out.pages.update(downloads.files(review, formatted))
-    out.edit_paths["coverage/index.md"] = setaside.PATH
     return out
-
-
-def _redirect(target: str, statement: str) -> str:
-    from .render.html import attr, esc, front_matter
-
-    url = f"../{target}/"
-    return (front_matter(statement, "This claim moved; its page has a new address.")
-            + f'<meta http-equiv="refresh" content="0; url={attr(url)}">\n\n'
-            + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
 
 
 MANIFEST = ".kcr-manifest.json"  # a dotfile: MkDocs does not publish it

@@ -9,6 +9,7 @@ from .pagecite import PageCitation, dumps
 from .html import (
     CERTAINTY,
     DISCLAIMER,
+    attr,
     certainty_badge,
     doi_url,
     esc,
@@ -76,6 +77,14 @@ def reference_links(ref: Reference) -> str:
     if ref.get("url") and not ref.doi and not ref.pmid:
         parts.append(link(ref.get("url").strip(), "Source page", rel="nofollow noopener"))
     return " · ".join(parts)
+
+
+def redirect(target: str, statement: str) -> str:
+    """The page left at a claim's former id: it sends readers (and citations) to the new address."""
+    url = f"../{target}/"
+    return (front_matter(statement, "This claim moved; its page has a new address.")
+            + f'<meta http-equiv="refresh" content="0; url={attr(url)}">\n\n'
+            + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
 
 
 def cite_section(c: PageCitation) -> str:
