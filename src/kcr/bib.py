@@ -47,6 +47,9 @@ KNOWN_FIELDS = {
     "title", "author", "year", "journal", "volume", "number", "pages", "doi", "pmid", "pmcid",
     "url", "publisher", "institution", "organization", "booktitle", "month", "note", "verified",
     "urldate", "edition", "address", "issn", "type",
+    # provenance and notices (review second edition): the kind of page `verified` points to,
+    # a title supplied by us in [square brackets], and a retraction/correction/concern notice
+    "verified_class", "title_supplied", "notice_type", "notice_url", "notice_date",
 }
 
 
