@@ -27,6 +27,7 @@ from bibtexparser.model import (
 )
 
 from .problems import Problems
+from .textfile import skeleton
 
 PATH = "references.bib"
 MAX_BYTES = 16_000_000  # ~30,000 entries; enforced before parsing
@@ -120,8 +121,9 @@ def normalise_doi(doi: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """Letters and digits only, lowercase, accents removed: for near-duplicate titles."""
-    t = unicodedata.normalize("NFKD", clean(title)).encode("ascii", "ignore").decode()
+    """Letters and digits only, lowercase, accents removed, look-alike letters read as the Latin
+    letters they resemble (so a title retyped with a Cyrillic 'а' is still a duplicate)."""
+    t = unicodedata.normalize("NFKD", skeleton(clean(title))).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", t.lower())
 
 

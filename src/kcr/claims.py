@@ -25,9 +25,14 @@ MAX_FILES = 20_000  # entries in claims/, counted before any is read
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 LEVELS = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+VERDICT_WORD_LIST = ("true", "false", "myth", "misleading", "accurate", "inaccurate", "wrong", "debunked", "fake", "lie",
+                     "lies", "hoax", "unsupported", "overstated")
+# matched against the text's skeleton (textfile.skeleton_map: NFKC, look-alike letters as ASCII), with
+# i, l and 1 and o and 0 interchangeable, so "Аccurate" (Cyrillic А) or "misIeading" is still found
 VERDICT_WORDS = re.compile(
-    r"\b(true|false|myth|misleading|accurate|inaccurate|wrong|debunked|fake|lie|lies|hoax|unsupported|overstated)\b", re.I
-)
+    r"\b(" + "|".join(w.replace("i", "[il1]").replace("l", "[il1]").replace("[i[il1]1]", "[il1]").replace("o", "[o0]")
+                      for w in VERDICT_WORD_LIST) + r")\b", re.I)
+MARKUP = re.compile(r"[<>\[\]{}`\\*_#|]")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -245,11 +250,7 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
                      f"set id: {stem} or rename the file to {d['id']}.yaml")
     statement = d.get("statement")
     if isinstance(statement, str):
-        m = VERDICT_WORDS.search(statement)
-        if m:
-            line, col = claim.pos("statement")
-            problems.add(p, line, col, f"statement contains the verdict word '{m.group()}'",
-                         "state the claim neutrally; the verdict goes in the verdict field")
+        _statement_rules(claim, statement, problems)
     log = d.get("changelog")
     for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(log) if isinstance(log, list) else 0)]:
         value = _get(d, path)
@@ -259,6 +260,27 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
                          'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
     _verdict_rules(claim, problems)
     _changelog_rules(claim, problems)
+
+
+def _statement_rules(claim: Claim, statement: str, problems: Problems) -> None:
+    """Verdict words and markup in the statement, compared as the text looks (NFKC and look-alike letters)."""
+    seen, index = textfile.skeleton_map(statement)
+    line, col = claim.pos("statement")
+    m = VERDICT_WORDS.search(seen)
+    if m:
+        written = statement[index[m.start()]:index[m.end() - 1] + 1]
+        what = f"statement contains the verdict word '{m.group()}'"
+        if written != m.group():
+            what += f" (written with look-alike characters as '{written}')"
+        problems.add(claim.path, line, col, what,
+                     "state the claim neutrally; the verdict goes in the verdict field")
+    if not MARKUP.search(statement):  # markup written plainly is reported by the schema's pattern
+        m = MARKUP.search(seen)
+        if m:
+            written = statement[index[m.start()]]
+            problems.add(claim.path, line, col,
+                         f"statement contains '{written}' (U+{ord(written):04X}), a look-alike of the markup character '{m.group()}'",
+                         "remove the markup characters < > [ ] { } ` \\ * _ # | and their look-alikes (the statement is plain text)")
 
 
 def _list(value: Any) -> list:
