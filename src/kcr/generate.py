@@ -18,7 +18,7 @@ from . import check, setaside
 from .cache import Cache
 from .render import charts, cite, claim_page, downloads, index_pages, pagecite
 
-OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
+from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
 
 
