@@ -451,7 +451,7 @@ def _provenance(ref: Reference, problems: Problems, path: str) -> bool:
     implied = expected_class(verified) if VERIFIED_RE.match(verified) else None
     if implied and implied != cls:
         problems.add(path, line, 1, f"verified_class '{cls}' of '{ref.key}' does not match its verified page, "
-                     f"which is a {implied} page ({verified[:80]})",
+                     f"which is {'an' if implied[0] in 'aeiou' else 'a'} {implied} page ({verified[:80]})",
                      f"set verified_class = {{{implied}}}, or point verified at the {cls} page you checked")
         return False
     if cls in ("pubmed", "pmc") and implied is None and VERIFIED_RE.match(verified):

@@ -34,13 +34,13 @@ BODIES: dict[str, Body] = {
     "trials": Body("high", frozenset({"rct", "systematic-review", "meta-analysis"}),
                    "a randomised trial (rct) or a systematic review or meta-analysis"),
     "experimental": Body("high", frozenset({"animal", "in-vitro"}), "an animal or in-vitro study"),
+    "observational": Body("low", OBSERVATIONAL_DESIGNS | REVIEWS,
+                          "an observational study (cohort, case-control, cross-sectional, case series or report, "
+                          "surveillance, non-randomised trial) or a review of such studies"),
     "established": Body("high", frozenset({"guideline", "regulatory", "systematic-review", "meta-analysis",
                                            "narrative-review"}),
                         "a guideline, regulator statement, or systematic or narrative review",
                         types=frozenset({"background", "mechanism"})),
-    "observational": Body("low", OBSERVATIONAL_DESIGNS | REVIEWS,
-                          "an observational study (cohort, case-control, cross-sectional, case series or report, "
-                          "surveillance, non-randomised trial) or a review of such studies"),
 }
 # claims about effects in people: resting on animal or cell experiments, they are indirect evidence
 PEOPLE_TYPES = frozenset({"efficacy", "safety", "dosing"})
@@ -111,7 +111,7 @@ def certainty_problems(claim: Any, problems: Problems) -> None:
                if isinstance(r, dict) and isinstance(r.get("domain"), str) and isinstance(r.get("change"), int)]
     if body_name == "experimental" and ctype in PEOPLE_TYPES and not any(
             r["domain"] == "indirectness" and r["change"] <= -1 for _, r in reasons):
-        problems.add(p, bline, bcol, f"certainty body 'experimental' on a {ctype} claim is not rated down for indirectness",
+        problems.add(p, bline, bcol, f"certainty body 'experimental' on a claim of type '{ctype}' is not rated down for indirectness",
                      "add a reason with domain: indirectness and change: -1 or -2 (animal and cell studies are "
                      f"indirect evidence about people; usually -2; {METHODOLOGY})")
     _direction_problems(claim, reasons, body_name, problems)
