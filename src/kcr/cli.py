@@ -21,7 +21,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.against:
         from . import history
 
-        history.check_versions(_root(args), args.against, review.claims, review.problems)
+        history.check_versions(_root(args), args.against, review.claims, review.problems, review.withdrawn)
         review.problems.sort()
     for problem in review.problems:
         if args.format == "github":
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="github: print GitHub Actions annotations instead of path:line:col lines")
     c.add_argument("--against", metavar="REV",
                    help="also check that every record whose verdict or certainty changed since this git commit "
-                        "has a new version (CI passes the pull request's base branch)")
+                        "has a new version (following renames through former_ids), and that every record deleted "
+                        "since then is listed in source/withdrawn.yaml (CI passes the pull request's base branch)")
     c.set_defaults(func=cmd_check)
     sub.add_parser("generate", help=cmd_generate.__doc__).set_defaults(func=cmd_generate)
     b = sub.add_parser("build", help=cmd_build.__doc__)
