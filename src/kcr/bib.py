@@ -57,9 +57,9 @@ KNOWN_FIELDS = {
 # the kind of page `verified` points to (see the methodology: provenance classes)
 VERIFIED_CLASSES = ("publisher", "pubmed", "pmc", "agency", "repository", "aggregator", "advocacy")
 VERIFIED_LABELS = {
-    "publisher": "the publisher's page", "pubmed": "PubMed record", "pmc": "PubMed Central full text",
-    "agency": "the agency's page", "repository": "a repository copy", "aggregator": "an aggregator's record",
-    "advocacy": "an advocacy site",
+    "publisher": "publisher's page", "pubmed": "PubMed record", "pmc": "PubMed Central full text",
+    "agency": "agency's page", "repository": "repository copy", "aggregator": "aggregator record",
+    "advocacy": "advocacy site",
 }
 NOTICE_TYPES = ("retraction", "correction", "expression-of-concern")
 NOTICE_LABELS = {"retraction": "Retracted", "correction": "Corrected", "expression-of-concern": "Expression of concern"}

@@ -17,6 +17,11 @@ def review_json(review: Review) -> dict:
         "format_version": FORMAT_VERSION,
         "title": "Kratom Claims Review",
         "claims": [dict(c.data, url_path=f"claims/{c.id}/") for c in sorted(review.claims, key=lambda c: c.id)],
+        "withdrawn": [{k: v for k, v in (("id", w.id), ("statement", w.statement), ("date", w.date), ("reason", w.reason),
+                                         ("replaced_by", w.replaced_by)) if v is not None}
+                      for w in sorted(review.withdrawn, key=lambda w: w.id)],
+        "search_logs": {k: r.data for k, r in sorted(review.search_logs.items()) if r.valid},
+        "second_reviews": {k: r.data for k, r in sorted(review.second_reviews.items()) if r.valid},
         "references": [
             {"key": key, "entry_type": ref.entry_type, "fields": dict(sorted(ref.fields.items())), "csl": csl_item(ref)}
             for key, ref in sorted(review.refs.items())
