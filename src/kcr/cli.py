@@ -125,6 +125,24 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_retractions(args: argparse.Namespace) -> int:
+    """Report every cited work (by DOI or PMID) found in a Retraction Watch database export; exit 1 if any."""
+    from . import retractions
+
+    try:
+        hits, rows = retractions.find(Path(args.csv), retractions.cited_refs(_root(args)))
+    except retractions.RetractionsError as exc:
+        print(f"{args.csv}: {exc}")
+        return 2
+    for hit in hits:
+        print(hit)
+    if hits:
+        print(f"{len(hits)} cited work(s) found among {rows:,} Retraction Watch records.", file=sys.stderr)
+        return 1
+    print(f"OK: no cited work is among {rows:,} Retraction Watch records.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kcr", description="Kratom Claims Review: records, checker and site.")
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
@@ -159,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     sc = sub.add_parser("scan", help=cmd_scan.__doc__)
     sc.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
     sc.set_defaults(func=cmd_scan)
+    r = sub.add_parser("retractions", help=cmd_retractions.__doc__, description=cmd_retractions.__doc__ + (
+        " CSV is the database file Crossref distributes (columns by name: Record ID, RetractionDate, RetractionDOI,"
+        " OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature). Nothing is downloaded."))
+    r.add_argument("csv", help="the Retraction Watch CSV export")
+    r.set_defaults(func=cmd_retractions)
     args = parser.parse_args(argv)
     return args.func(args)
 
