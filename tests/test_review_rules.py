@@ -505,3 +505,21 @@ def test_format_character_table_covers_this_python() -> None:
     assert cf - table <= set(range(0xE0000, 0xE0080))  # tag characters have their own message
     for cp in (0x200B, 0x2066, 0x180E, 0xE0041, 0x13439):
         assert textfile.bad_character(f"a{chr(cp)}b") is not None, hex(cp)
+
+
+def test_add_ref_takes_the_class_from_the_address_or_asks(project: Path, tmp_path: Path) -> None:
+    from kcr import addref
+
+    src = tmp_path / "x.bib"
+    src.write_text("@article{x, title={Testing the tests of kratom users}, author={Else, Someone}, year={2021},"
+                   " journal={Other}, doi={10.5555/other}}\n", encoding="utf-8")
+    with pytest.raises(addref.AddRefError) as exc:
+        addref.add(project, src, "https://journal.example.org/a/1")
+    assert str(exc.value) == ("say what kind of page --verified is: add --verified-class, one of publisher, pubmed, "
+                              "pmc, agency, repository, aggregator")
+    key = addref.add(project, src, "https://journal.example.org/a/1", "publisher")
+    assert check.load(project).refs[key].verified_class == "publisher"
+    src.write_text(src.read_text(encoding="utf-8").replace("10.5555/other", "10.5555/third")
+                   .replace("Testing the tests", "Checking the checks"), encoding="utf-8")
+    key = addref.add(project, src, "https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/")
+    assert check.load(project).refs[key].verified_class == "pmc"

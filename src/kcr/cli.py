@@ -88,7 +88,7 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
     from . import addref
 
     try:
-        key = addref.add(_root(args), Path(args.file), args.verified)
+        key = addref.add(_root(args), Path(args.file), args.verified, args.verified_class)
     except (addref.AddRefError, OSError, UnicodeDecodeError) as exc:
         print(f"{args.file}: {exc}")
         return 1
@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("file", help="a .bib, .ris or .json (CSL-JSON) file holding one entry")
     a.add_argument("--verified", required=True,
                    help="the PubMed, PMC, journal or agency page on which you checked the details")
+    a.add_argument("--verified-class", choices=["publisher", "pubmed", "pmc", "agency", "repository", "aggregator"],
+                   help="the kind of page --verified is (taken from its address for PubMed, PMC and agency pages)")
     a.set_defaults(func=cmd_add_ref)
     n = sub.add_parser("new-claim", help=cmd_new_claim.__doc__)
     n.add_argument("id", help="the new claim's id (also its file name and URL)")
