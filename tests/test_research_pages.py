@@ -157,3 +157,10 @@ def test_downloads_carry_the_research(site: Path) -> None:
     assert data["withdrawn"][0]["id"] == "kratom-cures-withdrawal"
     assert data["search_logs"][ID]["claim"] == ID
     assert data["second_reviews"][ID]["agreement"] == "agree"
+
+
+def test_csl_download_carries_the_notice(site: Path) -> None:
+    items = {i["id"]: i for i in json.loads((site / "data/references.json").read_text(encoding="utf-8"))}
+    assert items["doe2021other"]["note"] == "Retracted 2024-05-31: https://journal.example.org/retraction-notice"
+    assert "note" not in items["smith2020kratom"]
+    assert items["smith2020kratom"]["title"] == "[A test title about kratom use]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..bib import NOTICE_LABELS
 from ..check import Review
 from ..render.cite import csl_item
 from .pagecite import dumps
@@ -29,6 +30,16 @@ def review_json(review: Review) -> dict:
     }
 
 
+def _with_notice(ref) -> dict:  # noqa: ANN001
+    """The CSL-JSON item, with any retraction, correction or concern notice as its note (CSL has no field for it)."""
+    item = csl_item(ref)
+    if not ref.notice_type:
+        return item
+    when = ref.get("notice_date").strip()
+    note = f"{NOTICE_LABELS.get(ref.notice_type, ref.notice_type)}{f' {when}' if when else ''}: {ref.get('notice_url').strip()}"
+    return dict(item, note=note)
+
+
 def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
     """Download files, by docs-relative path."""
     bib = (review.root / "references.bib").read_text(encoding="utf-8")
@@ -37,5 +48,5 @@ def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
         "data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
                                        separators=(",", ":")) + "\n",
         "data/references.bib": bib,
-        "data/references.json": dumps([csl_item(r) for _, r in sorted(review.refs.items())]),
+        "data/references.json": dumps([_with_notice(r) for _, r in sorted(review.refs.items())]),
     }
