@@ -164,3 +164,8 @@ def test_csl_download_carries_the_notice(site: Path) -> None:
     assert items["doe2021other"]["note"] == "Retracted 2024-05-31: https://journal.example.org/retraction-notice"
     assert "note" not in items["smith2020kratom"]
     assert items["smith2020kratom"]["title"] == "[A test title about kratom use]"
+
+
+def test_certainty_section_names_the_body(site: Path) -> None:
+    section = text(page(site, f"claims/{ID}").find(id="certainty").find_next("div"))
+    assert section.startswith("The grade rests on observational studies, which start at low certainty.")

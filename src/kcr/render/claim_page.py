@@ -8,7 +8,7 @@ from ..claims import LEVELS, Claim
 from .pagecite import PageCitation, dumps
 from .provenance import notice_banner, reference_flags
 from .research_pages import claim_lines
-from .verdict_marks import contradicting_marker
+from .verdict_marks import contradicting_marker, starting_point
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -165,8 +165,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
 def _certainty(d: dict, cert: dict) -> str:
     level = cert["level"]
     parts = ['<h2 id="certainty" data-search-exclude>Why the certainty is ' + esc(CERTAINTY[level].lower()) + "</h2>\n\n<div class=\"kcr-text\">"]
-    start = "high (randomised trials or settled facts)" if cert["start"] == "high" else "low (observational or indirect evidence)"
-    parts.append(f"<p>Evidence of this kind starts at <strong>{start}</strong> certainty.")
+    parts.append(starting_point(cert))
     if cert.get("basis"):
         parts.append(f" {esc(cert['basis'])}")
     parts.append("</p>")

@@ -19,3 +19,17 @@ def contradicting_marker(data: dict) -> str:
     return (f'<span class="kcr-badge kcr-contradicting" data-contradicting="{n}" '
             f'title="{attr(f"{n} evidence {items} this claim")}">'
             f'<span aria-hidden="true">✕</span> {n} contradicting</span>')
+
+
+BODY_LABELS = {"trials": "randomised trials", "experimental": "animal and in-vitro experiments",
+               "established": "settled facts documented by authoritative sources",
+               "observational": "observational studies"}
+
+
+def starting_point(cert: dict) -> str:
+    """The certainty section's first sentence: what the grade rests on and where that starts (HTML)."""
+    start = "high" if cert.get("start") == "high" else "low"
+    label = BODY_LABELS.get(cert.get("body", ""))
+    if label is None:  # a record without a body does not pass the checker; kept for older pages
+        label = "randomised trials or settled facts" if start == "high" else "observational or indirect evidence"
+    return f"<p>The grade rests on <strong>{label}</strong>, which start at <strong>{start}</strong> certainty."
