@@ -168,4 +168,4 @@ def test_csl_download_carries_the_notice(site: Path) -> None:
 
 def test_certainty_section_names_the_body(site: Path) -> None:
     section = text(page(site, f"claims/{ID}").find(id="certainty").find_next("div"))
-    assert section.startswith("The grade rests on observational studies, which start at low certainty.")
+    assert section.startswith("The grade rests on observational studies , which start at low certainty.")  # text() spaces tags
