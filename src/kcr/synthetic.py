@@ -142,10 +142,8 @@ def _quotable(art: article_mod.Article) -> list[tuple[str, str]]:
 
 
 def _owned() -> tuple[str, ...]:
-    try:  # the generator's folders under docs/; a fallback keeps this module independent of the renderers
-        from .generate import OWNED
-    except ImportError:  # pragma: no cover - only while the renderers are broken
-        OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
+    from .paths import OWNED  # the generator's folders under docs/ (kept apart from the renderers)
+
     return tuple(OWNED)
 
 
