@@ -87,6 +87,6 @@ def on_post_build(config, **kwargs):
 
 
 def on_serve(server, config, builder, **kwargs):
-    for name in ("claims", "references.bib", "source", "schema"):
+    for name in ("claims", "references.bib", "source", "schema", "research"):
         server.watch(str(ROOT / name))
     return server

@@ -118,19 +118,19 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [C + ":12:12: explicit tag 'tag:yaml.org,2002:python/object:kcr.claims.Claim' is not allowed — remove the tag; values are plain strings, numbers, lists and mappings"]),
     "yaml-str-tag": (
         claim('reviewed: "2026-11-25"', "reviewed: !!str 2026-11-25"),
-        [C + ":30:11: explicit tag 'tag:yaml.org,2002:str' is not allowed — remove the tag; values are plain strings, numbers, lists and mappings"]),
+        [C + ":31:11: explicit tag 'tag:yaml.org,2002:str' is not allowed — remove the tag; values are plain strings, numbers, lists and mappings"]),
     "yaml-duplicate-key-quoted": (
         claim("topic: withdrawal\n", 'topic: withdrawal\n"topic": safety\n'),
         [C + ":9:1: duplicate key 'topic' (first at line 8) — keep one of them; YAML readers silently keep only the last"]),
     "yaml-duplicate-key-in-list-item": (
         claim("    stance: supports\n", "    stance: supports\n    stance: contradicts\n"),
-        [C + ":29:5: duplicate key 'stance' (first at line 28) — keep one of them; YAML readers silently keep only the last"]),
+        [C + ":30:5: duplicate key 'stance' (first at line 29) — keep one of them; YAML readers silently keep only the last"]),
     "yaml-anchor-on-mapping": (
         claim("certainty:\n", "certainty: &cert\n"),
         [C + ":12:12: anchor '&cert' is not allowed — remove the anchor; records do not share values"]),
     "yaml-alias": (
         claim("unknowns: Whether kratom eases withdrawal under controlled conditions.", "unknowns: *conclusion"),
-        [C + ":20:11: alias '*conclusion' is not allowed — write the value out in full instead of referring to an anchor"]),
+        [C + ":21:11: alias '*conclusion' is not allowed — write the value out in full instead of referring to an anchor"]),
     "yaml-merge-key": (
         claim("checkable: true\n", "checkable: true\n<<: {verdict: accurate}\n"),
         [C + ":10:1: merge key '<<' is not allowed — write the fields out in full"]),
@@ -139,19 +139,19 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [C + ':9:12: ambiguous plain value \'yes\' (read as true/false/null by some YAML readers) — write true or false, or quote it as "yes"']),
     "yaml-NO": (
         claim("    conclusion_changed: false", "    conclusion_changed: NO"),
-        [C + ':36:25: ambiguous plain value \'NO\' (read as true/false/null by some YAML readers) — write true or false, or quote it as "NO"']),
+        [C + ':37:25: ambiguous plain value \'NO\' (read as true/false/null by some YAML readers) — write true or false, or quote it as "NO"']),
     "yaml-leading-zero": (
         claim("    n: 100", "    n: 0100"),
-        [C + ':27:8: number with a leading zero \'0100\' (some readers take it as octal) — quote it as "0100" or drop the leading zero']),
+        [C + ':28:8: number with a leading zero \'0100\' (some readers take it as octal) — quote it as "0100" or drop the leading zero']),
     "yaml-5000-digit-number": (
         claim("    n: 100", "    n: " + "9" * 5000),
-        [C + ':27:8: number with 5,000 digits is too long — use a whole number of at most 15 digits, or quote it if it is text']),
+        [C + ':28:8: number with 5,000 digits is too long — use a whole number of at most 15 digits, or quote it if it is text']),
     "yaml-unquoted-impossible-date": (
         claim('reviewed: "2026-11-25"', "reviewed: 2026-02-30"),
-        [C + ':30:11: date \'2026-02-30\' is not a valid YYYY-MM-DD date — write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"']),
+        [C + ':31:11: date \'2026-02-30\' is not a valid YYYY-MM-DD date — write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"']),
     "yaml-multi-document": (
         {C: CLAIM + "---\nid: second-record\n"},
-        [C + ":37:1: more than one YAML document in the file — keep one record per file and remove the '---' separator"]),
+        [C + ":38:1: more than one YAML document in the file — keep one record per file and remove the '---' separator"]),
     "yaml-empty-file": (
         {C: ""},
         [C + ':1:1: file is empty — fill in the record (run `kcr new-claim` for a template) or delete it']),
@@ -185,20 +185,20 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [C + ':10:10: control character U+001B in a quoted value (written as an escape) — remove it (NUL and other control bytes are never needed)']),
     "yaml-escaped-decomposed-accent": (
         claim(FINDING, '    finding: "In a test survey of current users, most reported that kratom eased withdrawal (cafe\\u0301)."'),
-        [C + ':29:14: text is not in Unicode NFC form (decomposed accents, written as escapes) — write the accented letters as single characters (NFC)']),
+        [C + ':30:14: text is not in Unicode NFC form (decomposed accents, written as escapes) — write the accented letters as single characters (NFC)']),
     "yaml-key-with-newline": (
         claim("topic: withdrawal\n", 'topic: withdrawal\n"x\\n::error file=y::forged": 1\n'),
         [C + ":9:1: unknown field 'x\\n::error file=y::forged' — remove it or use one of: article_certainty, bottom_line, certainty, changelog, checkable, conclusion, evidence, former_ids, id, not_checkable_reason, quotes, reviewed, statement, topic, type, unknowns, verdict, version, wording_note, would_change"]),
     # wrong types where lists or words are expected: these used to raise a traceback
     "yaml-evidence-not-a-list": (
         claim(section("evidence:", "reviewed:"), "evidence: 5\n"),
-        [C + ":22:11: field 'evidence': 5 is not of type array — write a list ('- item' lines)"]),
+        [C + ":23:11: field 'evidence': 5 is not of type array — write a list ('- item' lines)"]),
     "yaml-quotes-not-a-list": (
         claim(section("quotes:", "type:"), "quotes: 5\n"),
         [C + ":4:9: field 'quotes': 5 is not of type array — write a list ('- item' lines)"]),
     "yaml-changelog-not-a-list": (
         claim(section("changelog:"), "changelog: 5\n"),
-        [C + ":32:12: field 'changelog': 5 is not of type array — write a list ('- item' lines)"]),
+        [C + ":33:12: field 'changelog': 5 is not of type array — write a list ('- item' lines)"]),
     "yaml-former-ids-not-a-list": (
         claim("topic: withdrawal\n", "topic: withdrawal\nformer_ids: 5\n"),
         [C + ":9:13: field 'former_ids': 5 is not of type array — write a list ('- item' lines)"]),
@@ -207,7 +207,7 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [C + ":13:10: field 'certainty.start': list is not an allowed value — use one of: high, low"]),
     "yaml-evidence-ref-a-list": (
         claim("  - ref: smith2020kratom", "  - ref: [smith2020kratom]"),
-        [C + ":23:10: field 'evidence.0.ref': list is not of type string — quote the value"]),
+        [C + ":24:10: field 'evidence.0.ref': list is not of type string — quote the value"]),
     # ---------------- encodings ----------------
     "enc-utf8-bom": (
         {C: b"\xef\xbb\xbf" + CLAIM.encode()},
@@ -232,7 +232,7 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [C + ':3:19: invisible or bidirectional control character U+202E — remove it; it can make text read differently from what it says']),
     "enc-zero-width-space": (
         claim("ref: smith2020kratom", "ref: smith2020\u200bkratom"),
-        [C + ':23:19: invisible or bidirectional control character U+200B — remove it; it can make text read differently from what it says']),
+        [C + ':24:19: invisible or bidirectional control character U+200B — remove it; it can make text read differently from what it says']),
     "enc-nfd": (
         claim("relief.", "relief (cafe\u0301)."),
         [C + ':11:81: text is not in Unicode NFC form (decomposed accents) — save the file with composed characters (NFC)']),
@@ -265,11 +265,11 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
     "file-named-pipe": (fifo_record, ['claims/pipe.yaml:1:1: not a regular file (a folder, pipe or device) — replace it with a regular text file']),
     "file-record-over-64kb": (
         {C: CLAIM + "# " + "x" * 64_000 + "\n"},
-        [C + ':1:1: file is 65,194 bytes, over the limit of 64,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
+        [C + ':1:1: file is 65,216 bytes, over the limit of 64,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-record-1gb-sparse": (sparse(C, 1 << 30), [C + ':1:1: file is 1,073,741,824 bytes, over the limit of 64,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-bib-over-16mb": (
         {B: BIB + "% " + "x" * 16_100_000 + "\n"},
-        [B + ':1:1: file is 16,100,287 bytes, over the limit of 16,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
+        [B + ':1:1: file is 16,100,316 bytes, over the limit of 16,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-bib-5gb-sparse": (sparse(B, 5 << 30), [B + ':1:1: file is 5,368,709,120 bytes, over the limit of 16,000,000 — shorten it; a record or reference list this large is almost certainly a mistake']),
     "file-too-many-in-claims": (too_many_files, ['claims:1:1: claims/ holds more than 100 entries — remove what is not a claim record; one <id>.yaml file per claim belongs there']),
     "file-schema-not-json": (schema_not_json, ['schema/claim.schema.json:2:3: the record schema cannot be loaded (Expecting property name enclosed in double quotes: line 2 column 3 (char 21)) — restore schema/claim.schema.json from the repository']),
@@ -295,19 +295,19 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
         [B + ":5:1: field 'journal' of 'smith2020kratom' uses '#' concatenation — write the value as one {braced} group and end each field with a comma"]),
     "bib-empty-key": (
         bib("smith2020kratom,", ","),
-        [C + ":23:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
+        [C + ":24:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
          B + ":1:1: entry has no citation key — add a key after '@type{', of the pattern familyname + year + first title word, e.g. 'smith2020kratom'"]),
     "bib-key-with-spaces": (
         bib("smith2020kratom,", "smith 2020 kratom,"),
-        [C + ":23:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
+        [C + ":24:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
          B + ":1:1: citation key 'smith 2020 kratom' is not lowercase letters and digits — use the pattern familyname + year + first title word, e.g. 'smith2020kratom'"]),
     "bib-key-uppercase": (
         bib("smith2020kratom,", "Smith2020Kratom,"),
-        [C + ":23:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
+        [C + ":24:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
          B + ":1:1: citation key 'Smith2020Kratom' is not lowercase letters and digits — use the pattern familyname + year + first title word, e.g. 'smith2020kratom'"]),
     "bib-key-unicode": (
         bib("smith2020kratom,", "sm\xedth2020kratom,"),
-        [C + ":23:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
+        [C + ":24:10: evidence cites 'smith2020kratom', which is not in references.bib — add the entry to references.bib (kcr add-ref) or fix the key",
          B + ":1:1: citation key 'smíth2020kratom' is not lowercase letters and digits — use the pattern familyname + year + first title word, e.g. 'smith2020kratom'"]),
     "bib-javascript-url": (
         bib("  verified", "  url      = {javascript:alert(document.cookie)},\n  verified"),
@@ -366,7 +366,7 @@ CASES: dict[str, tuple[Setup, list[str]]] = {
     # ---------------- field limits ----------------
     "field-finding-20000-brackets-quoted": (
         claim(FINDING, '    finding: "' + "[" * 20_000 + '"'),
-        [C + ":29:14: field 'evidence.0.finding': is 20000 characters, over the limit of 500 — shorten it"]),
+        [C + ":30:14: field 'evidence.0.finding': is 20000 characters, over the limit of 500 — shorten it"]),
     "field-statement-markup": (
         claim("statement: Kratom eases opioid withdrawal symptoms", "statement: Kratom <img src=x onerror=alert(1)>"),
         [C + ":3:12: field 'statement': 'Kratom <img src=x onerror=alert(1)>' does not match the required pattern — remove the markup characters < > [ ] { } ` \\ * _ # | (the statement is plain text)"]),
@@ -432,13 +432,19 @@ def test_unquoted_date_is_a_string(project: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("name", ["file-record-over-64kb", "file-record-1gb-sparse", "file-bib-over-16mb",
                                   "file-bib-5gb-sparse", "file-too-many-in-claims"])
 def test_limits_apply_before_parsing(project: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a parser was called on a file over the limit")
+    # the fixture's other files (search log, second review) are parsed as usual; only the oversized
+    # file must never reach a parser (none of the fixture's files is over 4 KB)
+    def guard(parse):  # noqa: ANN001, ANN202
+        def refuse(text: str, *args: object, **kwargs: object) -> object:
+            if len(text) > 4_000:
+                raise AssertionError("a parser was called on a file over the limit")
+            return parse(text, *args, **kwargs)
+        return refuse
 
     if name.startswith("file-bib"):
-        monkeypatch.setattr(bib_mod, "parse", refuse)
+        monkeypatch.setattr(bib_mod, "parse", guard(bib_mod.parse))
     else:
-        monkeypatch.setattr(yamlstrict, "load", refuse)
+        monkeypatch.setattr(yamlstrict, "load", guard(yamlstrict.load))
     apply(project, CASES[name][0], monkeypatch)
     assert [str(p) for p in check.load(project).problems] == CASES[name][1]
 
@@ -452,7 +458,7 @@ def test_one_line_of_20000_brackets(project: Path, monkeypatch: pytest.MonkeyPat
     assert time.perf_counter() - start < 2
     assert len(problems) == 1
     p = problems[0]
-    assert (p.path, p.line) == (C, 29)
+    assert (p.path, p.line) == (C, 30)
     assert p.what in ("YAML syntax error: exceeded maximum nesting depth", "nesting deeper than 12 levels")
 
 

@@ -57,7 +57,9 @@ def test_add_reference_cite_check_build(real_copy: Path, tmp_path: Path) -> None
     assert main(["--root", str(real_copy), "add-ref", str(src), "--verified", "https://pubmed.ncbi.nlm.nih.gov/99999999/"]) == 0
     bib = (real_copy / "references.bib").read_text(encoding="utf-8")
     assert "@article{newcomer2024contributor," in bib
-    assert "doi      = {10.5555/hypo.2024.1}," in bib and "pmid     = {99999999}," in bib
+    # fields are aligned on the longest name, verified_class since every entry has one
+    assert "doi            = {10.5555/hypo.2024.1}," in bib and "pmid           = {99999999}," in bib
+    assert "verified_class = {pubmed}," in bib
     keys = [line.split("{", 1)[1].rstrip(",") for line in bib.splitlines() if line.startswith("@")]
     assert keys == sorted(keys)
     cite(real_copy, "newcomer2024contributor")

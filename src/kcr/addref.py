@@ -150,8 +150,12 @@ def read_any(path: Path) -> tuple[str, dict[str, str]]:
     return from_csl(text)
 
 
-def add(root: Path, source: Path, verified: str) -> str:
-    """Add the entry in ``source`` to ``root/references.bib``; return the key it got."""
+def add(root: Path, source: Path, verified: str, verified_class: str | None = None) -> str:
+    """Add the entry in ``source`` to ``root/references.bib``; return the key it got.
+
+    ``verified_class`` is the kind of page ``verified`` is; when not given it is taken
+    from the page's address where that says it (PubMed, PMC, an agency's site).
+    """
     entry_type, fields = read_any(source)
     fields = normalise(fields)
     fields["verified"] = verified.strip()
@@ -168,6 +172,11 @@ def add(root: Path, source: Path, verified: str) -> str:
             raise AddRefError(f"this work is already in references.bib as '{key}' (same PMID {ref.pmid}): cite '{key}' instead")
         if len(title) >= 20 and bib.normalise_title(ref.get("title")) == title:
             raise AddRefError(f"this work is already in references.bib as '{key}' (same title): cite '{key}' instead")
+    cls = verified_class or bib.expected_class(fields["verified"])
+    if not cls:
+        raise AddRefError(f"say what kind of page --verified is: add --verified-class, one of "
+                          f"{', '.join(bib.VERIFIED_CLASSES[:-1])}")
+    fields["verified_class"] = cls
     key = make_key(fields)
     base, n = key, 0
     while key in existing:

@@ -27,6 +27,7 @@ from bibtexparser.model import (
 )
 
 from .problems import Problems
+from .textfile import skeleton
 
 PATH = "references.bib"
 MAX_BYTES = 16_000_000  # ~30,000 entries; enforced before parsing
@@ -51,6 +52,48 @@ KNOWN_FIELDS = {
     # a title supplied by us in [square brackets], and a retraction/correction/concern notice
     "verified_class", "title_supplied", "notice_type", "notice_url", "notice_date",
 }
+
+
+# the kind of page `verified` points to (see the methodology: provenance classes)
+VERIFIED_CLASSES = ("publisher", "pubmed", "pmc", "agency", "repository", "aggregator", "advocacy")
+VERIFIED_LABELS = {
+    "publisher": "publisher's page", "pubmed": "PubMed record", "pmc": "PubMed Central full text",
+    "agency": "agency's page", "repository": "repository copy", "aggregator": "aggregator record",
+    "advocacy": "advocacy site",
+}
+NOTICE_TYPES = ("retraction", "correction", "expression-of-concern")
+NOTICE_LABELS = {"retraction": "Retracted", "correction": "Corrected", "expression-of-concern": "Expression of concern"}
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# host → the class its pages are; a host ending in one of AGENCY_SUFFIXES is an agency's
+HOST_CLASSES = {
+    "pubmed.ncbi.nlm.nih.gov": "pubmed", "pmc.ncbi.nlm.nih.gov": "pmc",
+    "doi.org": "publisher", "dx.doi.org": "publisher",
+    # citation indexes and document-sharing sites: records copied from elsewhere
+    "ouci.dntb.gov.ua": "aggregator", "www.x-mol.com": "aggregator", "zendy.io": "aggregator",
+    "docslib.org": "aggregator", "www.scribd.com": "aggregator", "referencecitationanalysis.com": "aggregator",
+    "www.semanticscholar.org": "aggregator", "www.researchgate.net": "aggregator",
+}
+PATH_CLASSES = {("www.ncbi.nlm.nih.gov", "/pmc/"): "pmc", ("ncbi.nlm.nih.gov", "/pmc/"): "pmc",
+                ("www.ncbi.nlm.nih.gov", "/pubmed/"): "pubmed"}
+AGENCY_SUFFIXES = (".gov", ".gov.uk", ".gov.au", ".gc.ca", ".europa.eu", ".who.int", ".mil")
+
+
+def expected_class(url: str) -> str | None:
+    """The verified_class a page's address implies, or None when the address does not tell."""
+    m = re.match(r"https?://([^/:]+)(?::[0-9]+)?(/[^?#]*)?", url.strip())
+    if not m:
+        return None
+    host, path = m.group(1).lower(), (m.group(2) or "/")
+    for (h, prefix), cls in PATH_CLASSES.items():
+        if host == h and path.startswith(prefix):
+            return cls
+    if host in HOST_CLASSES:
+        return HOST_CLASSES[host]
+    if host.endswith("ncbi.nlm.nih.gov"):
+        return None  # another NCBI database: not an agency statement, not a PubMed record either
+    if host.endswith(AGENCY_SUFFIXES) or host == "who.int":
+        return "agency"
+    return None
 
 
 @dataclass
@@ -80,6 +123,18 @@ class Reference:
     def authors(self) -> list[str]:
         """Author names as written (braces kept), split on top-level ' and '."""
         return split_authors(self.get("author"))
+
+    @property
+    def verified_class(self) -> str:
+        return self.get("verified_class").strip()
+
+    @property
+    def title_supplied(self) -> bool:
+        return self.get("title_supplied").strip() == "true"
+
+    @property
+    def notice_type(self) -> str:
+        return self.get("notice_type").strip()
 
     @property
     def container(self) -> str:
@@ -120,8 +175,9 @@ def normalise_doi(doi: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """Letters and digits only, lowercase, accents removed: for near-duplicate titles."""
-    t = unicodedata.normalize("NFKD", clean(title)).encode("ascii", "ignore").decode()
+    """Letters and digits only, lowercase, accents removed, look-alike letters read as the Latin
+    letters they resemble (so a title retyped with a Cyrillic 'а' is still a duplicate)."""
+    t = unicodedata.normalize("NFKD", skeleton(clean(title))).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", t.lower())
 
 
@@ -366,7 +422,110 @@ def check_fields(ref: Reference, problems: Problems, path: str) -> bool:
         problems.add(path, where, 1, f"'{ref.key}' does not say where it was verified",
                      "add verified = {https://...}: the PubMed, PMC, journal or agency page you checked it against")
         ok = False
+    ok = _provenance(ref, problems, path) and ok
+    ok = _supplied_title(ref, problems, path) and ok
+    ok = _notice(ref, problems, path) and ok
     return ok
+
+
+def _provenance(ref: Reference, problems: Problems, path: str) -> bool:
+    """verified_class: present, one of the seven, consistent with the page's address, never advocacy alone."""
+    cls = ref.verified_class
+    line = ref.field_lines.get("verified_class", ref.line)
+    if not cls:
+        if "verified_class" in ref.faulty:
+            return False
+        problems.add(path, ref.line, 1, f"'{ref.key}' does not say what kind of page it was verified against",
+                     f"add verified_class = {{...}}: one of {', '.join(VERIFIED_CLASSES)}")
+        return False
+    if cls not in VERIFIED_CLASSES:
+        problems.add(path, line, 1, f"verified_class '{cls}' of '{ref.key}' is not one of the seven classes",
+                     f"use one of: {', '.join(VERIFIED_CLASSES)}")
+        return False
+    if cls == "advocacy":
+        problems.add(path, line, 1, f"'{ref.key}' is verified only against an advocacy site; an advocacy site is "
+                     "never enough on its own", "verify against PubMed or the publisher, and point verified and "
+                     "verified_class at that page")
+        return False
+    verified = ref.get("verified").strip()
+    implied = expected_class(verified) if VERIFIED_RE.match(verified) else None
+    if implied and implied != cls:
+        problems.add(path, line, 1, f"verified_class '{cls}' of '{ref.key}' does not match its verified page, "
+                     f"which is {'an' if implied[0] in 'aeiou' else 'a'} {implied} page ({verified[:80]})",
+                     f"set verified_class = {{{implied}}}, or point verified at the {cls} page you checked")
+        return False
+    if cls in ("pubmed", "pmc") and implied is None and VERIFIED_RE.match(verified):
+        problems.add(path, line, 1, f"verified_class '{cls}' of '{ref.key}' but its verified page is not on "
+                     f"{'PubMed' if cls == 'pubmed' else 'PubMed Central'} ({verified[:80]})",
+                     "set verified_class to the kind of page verified points to")
+        return False
+    return True
+
+
+def _supplied_title(ref: Reference, problems: Problems, path: str) -> bool:
+    """title_supplied = {true} exactly when the title is written in [square brackets]."""
+    raw = ref.get("title_supplied").strip()
+    line = ref.field_lines.get("title_supplied", ref.line)
+    if raw and raw != "true":
+        problems.add(path, line, 1, f"title_supplied of '{ref.key}' is '{raw[:40]}'",
+                     "write title_supplied = {true}, or remove the field")
+        return False
+    title = clean(ref.get("title"))
+    bracketed = title.startswith("[") and title.endswith("]")
+    tline = ref.field_lines.get("title", ref.line)
+    if bracketed and not raw and title:
+        problems.add(path, tline, 1, f"title of '{ref.key}' is in [square brackets] but title_supplied is not set",
+                     "add title_supplied = {true} if we supplied the title (library practice), or remove the brackets")
+        return False
+    if raw and title and not bracketed:
+        problems.add(path, line, 1, f"'{ref.key}' has title_supplied but its title is not in [square brackets]",
+                     "write the supplied title in [square brackets], or remove title_supplied")
+        return False
+    return True
+
+
+def _notice(ref: Reference, problems: Problems, path: str) -> bool:
+    """A retraction, correction or expression of concern: its type, the https page it was seen on, its date."""
+    ok = True
+    kind, url, when = ref.notice_type, ref.get("notice_url").strip(), ref.get("notice_date").strip()
+    if kind and kind not in NOTICE_TYPES:
+        problems.add(path, ref.field_lines.get("notice_type", ref.line), 1,
+                     f"notice_type '{kind[:40]}' of '{ref.key}' is not a known notice",
+                     f"use one of: {', '.join(NOTICE_TYPES)}")
+        ok = False
+    if kind and not url and "notice_url" not in ref.faulty:
+        problems.add(path, ref.field_lines.get("notice_type", ref.line), 1,
+                     f"'{ref.key}' has a {kind} notice but no notice_url",
+                     "add notice_url = {https://...}: the page where the notice was seen")
+        ok = False
+    if not kind and (url or when):
+        name = "notice_url" if url else "notice_date"
+        problems.add(path, ref.field_lines.get(name, ref.line), 1, f"'{ref.key}' has a {name} but no notice_type",
+                     f"add notice_type = {{...}}: one of {', '.join(NOTICE_TYPES)}")
+        ok = False
+    if url and not URL_RE.match(url):
+        problems.add(path, ref.field_lines.get("notice_url", ref.line), 1,
+                     f"field 'notice_url' of '{ref.key}' is not a plain https URL",
+                     "use a full https:// address (no javascript:, data: or protocol-relative links)")
+        ok = False
+    if when and not _is_date(when):
+        problems.add(path, ref.field_lines.get("notice_date", ref.line), 1,
+                     f"notice_date '{when[:40]}' of '{ref.key}' is not a valid YYYY-MM-DD date",
+                     "write it as YYYY-MM-DD, e.g. 2024-05-31")
+        ok = False
+    return ok
+
+
+def _is_date(value: str) -> bool:
+    from datetime import date
+
+    if not DATE_RE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> None:

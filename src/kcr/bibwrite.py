@@ -5,7 +5,8 @@ from __future__ import annotations
 from .bib import Reference
 
 FIELD_ORDER = ["title", "author", "year", "journal", "booktitle", "publisher", "institution", "organization",
-               "volume", "number", "pages", "doi", "pmid", "pmcid", "url", "urldate", "note", "verified"]
+               "volume", "number", "pages", "doi", "pmid", "pmcid", "url", "urldate", "note", "verified",
+               "verified_class", "title_supplied", "notice_type", "notice_url", "notice_date"]
 
 
 def entry(ref: Reference) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import article as article_mod
-from . import bib, claims, setaside, textfile
+from . import bib, claims, paths, records, searchlog, secondreview, setaside, textfile, withdrawn
 from .problems import Problem, Problems
 
 ARTICLE = "source/article.txt"
@@ -24,6 +24,9 @@ class Review:
     article: article_mod.Article | None
     problems: Problems = field(default_factory=Problems)
     set_aside: dict[int, str] = field(default_factory=dict)
+    withdrawn: list[withdrawn.Withdrawal] = field(default_factory=list)
+    search_logs: dict[str, records.Record] = field(default_factory=dict)  # by claim id
+    second_reviews: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     _citing: dict[str, list[tuple[claims.Claim, dict]]] | None = field(default=None, repr=False)
 
     @property
@@ -72,15 +75,21 @@ def load(root: Path) -> Review:
     else:
         problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
     skipped: list[str] = []
-    records = claims.load_all(root, problems, skipped)
-    review = Review(root, records, refs, art, problems)
-    for claim in records:
+    loaded = claims.load_all(root, problems, skipped)
+    review = Review(root, loaded, refs, art, problems)
+    for claim in loaded:
         claims.semantic_problems(claim, problems)
         _quote_problems(review, claim)
         if bib_read:  # when references.bib cannot be read, every citation would be reported as missing
             _evidence_problems(review, claim, broken)
-    _id_problems(review)
-    if not skipped and not any(_evidence_unreadable(c) for c in records):
+    site = paths.site_names(root)
+    _id_problems(review, site)
+    _key_problems(review, site)
+    _retraction_problems(review)
+    review.withdrawn = withdrawn.load(root, problems)
+    _withdrawn_problems(review, site)
+    _research_problems(review, complete=not skipped)
+    if not skipped and not any(_evidence_unreadable(c) for c in loaded):
         _uncited_references(review)  # a record that could not be read may cite any reference
     if art is not None:
         review.set_aside = setaside.load(root, art, problems)
@@ -106,7 +115,7 @@ def _evidence_unreadable(claim: claims.Claim) -> bool:
     return not isinstance(ev, list) or any(not (isinstance(e, dict) and isinstance(e.get("ref"), str)) for e in ev)
 
 
-LINK_FREE = ("docs", "overrides", "source", "schema", "hooks")
+LINK_FREE = ("docs", "overrides", "source", "schema", "hooks", "research")
 
 
 def _symlink_problems(root: Path, problems: Problems) -> None:
@@ -157,20 +166,99 @@ def _evidence_problems(review: Review, claim: claims.Claim, broken: set[str] = f
                                 "add the entry to references.bib (kcr add-ref) or fix the key")
 
 
-def _id_problems(review: Review) -> None:
+def _id_problems(review: Review, site: frozenset[str]) -> None:
+    """Ids and former ids: unique, not the record's own id, no cycle of renames, no name the site or Windows reserves."""
     owner: dict[str, str] = {}
+    current = {c.id: c for c in review.claims if isinstance(c.id, str) and c.id}
     for claim in review.claims:
         ids = [("id", claim.id)] if isinstance(claim.id, str) else []
         ids += [(("former_ids", i), x) for i, x in enumerate(_items(claim.data, "former_ids")) if isinstance(x, str)]
         for where, value in ids:
             if not value:
                 continue
+            path = (where,) if isinstance(where, str) else where
+            line, col = claim.pos(*path)
+            kind = "id" if where == "id" else "former id"
+            bad = paths.name_problem(value, site)
+            if bad and claims.ID_RE.match(value):  # a malformed id is reported by the schema
+                review.problems.add(claim.path, line, col, f"{kind} '{value}' {bad[0]}", bad[1])
+            if where != "id" and value == claim.id:
+                review.problems.add(claim.path, line, col, f"former id '{value}' is the record's own id",
+                                    "remove it; former_ids lists only ids the claim had before")
+                continue
+            other = current.get(value)
+            if where != "id" and other is not None and other is not claim and claim.id in _items(other.data, "former_ids"):
+                review.problems.add(claim.path, line, col,
+                                    f"former id '{value}' is the id of {other.path}, which lists '{claim.id}' as its "
+                                    "former id (a cycle of renames)",
+                                    "keep each id in one record: an old id belongs only in the former_ids of the "
+                                    "record that replaced it")
+                continue
             if value in owner and owner[value] != claim.path:
-                path = (where,) if isinstance(where, str) else where
-                line, col = claim.pos(*path)
                 review.problems.add(claim.path, line, col, f"id '{value}' is already used by {owner[value]}",
                                     "choose another id; ids and former ids must be unique")
             owner.setdefault(value, claim.path)
+
+
+def _key_problems(review: Review, site: frozenset[str]) -> None:
+    """Citation keys are page names too (references/<key>/)."""
+    for key, ref in review.refs.items():
+        bad = paths.name_problem(key, site)
+        if bad and bib.KEY_RE.match(key):
+            review.problems.add(bib.PATH, ref.line, 1, f"citation key '{key}' {bad[0]}", bad[1])
+
+
+def _retraction_problems(review: Review) -> None:
+    """A retracted work cannot hold up an accurate or mostly-accurate verdict."""
+    for claim in review.claims:
+        verdict = claim.data.get("verdict")
+        if verdict not in ("accurate", "mostly-accurate"):
+            continue
+        for i, item in enumerate(_items(claim.data, "evidence")):
+            if not (isinstance(item, dict) and item.get("stance") == "supports" and isinstance(item.get("ref"), str)):
+                continue
+            ref = review.refs.get(item["ref"])
+            if ref is not None and ref.notice_type == "retraction":
+                line, col = claim.pos("evidence", i, "ref")
+                review.problems.add(claim.path, line, col,
+                                    f"verdict '{verdict}' rests on '{ref.key}', which has been retracted",
+                                    "a retracted work supports nothing: recode it as context (say it was retracted in "
+                                    "the finding) and reconsider the verdict")
+
+
+def _withdrawn_problems(review: Review, site: frozenset[str]) -> None:
+    ids = {c.id: c.path for c in review.claims if isinstance(c.id, str)}
+    former = {x: c.path for c in review.claims for x in _items(c.data, "former_ids") if isinstance(x, str)}
+    withdrawn.check(review.withdrawn, ids, former, review.problems)
+    for w in review.withdrawn:
+        bad = paths.name_problem(w.id, site)
+        if bad:
+            line, col = w.pos("id")
+            review.problems.add(withdrawn.PATH, line, col, f"withdrawn id '{w.id}' {bad[0]}", bad[1])
+
+
+def _research_problems(review: Review, complete: bool) -> None:
+    """Search logs and second reviews: each checked against its claim; every checkable claim has both."""
+    review.search_logs = searchlog.load(review.root, review.problems)
+    review.second_reviews = secondreview.load(review.root, review.problems)
+    # logs are named after the record's file; a record whose file name is wrong is found by its id
+    by_id = {c.id: c for c in review.claims if isinstance(c.id, str) and claims.ID_RE.match(c.id)}
+    by_id |= {Path(c.path).stem: c for c in review.claims}
+    for log in review.search_logs.values():
+        if complete or log.stem in by_id:  # an unreadable record may be the one a log is for
+            searchlog.check(log, by_id, review.problems)
+    for rev in review.second_reviews.values():
+        if complete or rev.stem in by_id:
+            secondreview.check(rev, by_id, review.problems)
+    for claim in review.claims:
+        if claim.data.get("checkable") is not True or not isinstance(claim.id, str) or claim.id != Path(claim.path).stem:
+            continue
+        if claim.id not in review.search_logs:
+            review.problems.add(claim.path, 1, 1, "checkable claim has no search log",
+                                f"add {searchlog.DIR}/{claim.id}.yaml (see the methodology)")
+        if claim.id not in review.second_reviews:
+            review.problems.add(claim.path, 1, 1, "checkable claim has no second review",
+                                f"add {secondreview.DIR}/{claim.id}.yaml (see the methodology)")
 
 
 def _uncited_references(review: Review) -> None:

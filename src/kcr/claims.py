@@ -8,14 +8,13 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from . import textfile, yamlstrict
+from . import grade, records, textfile, yamlstrict
 from .problems import Problems
 
 DIR = "claims"
@@ -25,9 +24,14 @@ MAX_FILES = 20_000  # entries in claims/, counted before any is read
 ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 LEVELS = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+VERDICT_WORD_LIST = ("true", "false", "myth", "misleading", "accurate", "inaccurate", "wrong", "debunked", "fake", "lie",
+                     "lies", "hoax", "unsupported", "overstated")
+# matched against the text's skeleton (textfile.skeleton_map: NFKC, look-alike letters as ASCII), with
+# i, l and 1 and o and 0 interchangeable, so "Аccurate" (Cyrillic А) or "misIeading" is still found
 VERDICT_WORDS = re.compile(
-    r"\b(true|false|myth|misleading|accurate|inaccurate|wrong|debunked|fake|lie|lies|hoax|unsupported|overstated)\b", re.I
-)
+    r"\b(" + "|".join("".join({"i": "[il1]", "l": "[il1]", "o": "[o0]"}.get(ch, ch) for ch in w)
+                      for w in VERDICT_WORD_LIST) + r")\b", re.I)
+MARKUP = re.compile(r"[<>\[\]{}`\\*_#|]")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -47,20 +51,9 @@ class Claim:
         return self.doc.pos(tuple(path), key=key)
 
 
-@lru_cache(maxsize=4)
-def _validator(schema_text: str) -> Draft202012Validator:
-    schema = json.loads(schema_text)
-    Draft202012Validator.check_schema(schema)  # the slow part (~0.1 s): done once per schema text
-    return Draft202012Validator(schema)
-
-
 def validator(root: Path) -> Draft202012Validator:
-    """The JSON Schema validator for claim records (the schema file is the source of truth).
-
-    Cached by the schema's text, not its path: an edited schema is picked up by a
-    running ``kcr serve``, and copies of the project share one compiled validator.
-    """
-    return _validator((root / SCHEMA).read_text(encoding="utf-8"))
+    """The JSON Schema validator for claim records (the schema file is the source of truth)."""
+    return records.validator(root, SCHEMA)
 
 
 def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -> list[Claim]:
@@ -78,12 +71,17 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
         skipped.append(DIR)
         return claims
     try:
-        validator(root)
+        mismatch = grade.schema_mismatch(validator(root).schema)
     except (OSError, ValueError, SchemaError) as exc:
         line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
         reason = exc.strerror if isinstance(exc, OSError) else " ".join(str(exc).split())[:200]
         problems.add(SCHEMA, line, col, f"the record schema cannot be loaded ({reason})",
                      f"restore {SCHEMA} from the repository")
+        skipped.append(DIR)
+        return claims
+    if mismatch:
+        problems.add(SCHEMA, 1, 1, f"the record schema disagrees with the checker's GRADE table ({mismatch})",
+                     f"restore {SCHEMA} from the repository, or change kcr/grade.py BODIES with it")
         skipped.append(DIR)
         return claims
     try:
@@ -127,26 +125,9 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
 
 def load_one(path: Path, shown: str, root: Path, problems: Problems) -> Claim | None:
     """Load and schema-check one record; None if it cannot be read at all."""
-    text = textfile.read(path, shown, problems, MAX_BYTES)
-    if text is None:
-        return None
-    if "\t" in text:
-        i = text.index("\t")
-        line = text.count("\n", 0, i) + 1
-        problems.add(shown, line, i - (text.rfind("\n", 0, i) + 1) + 1, "tab character",
-                     "indent with spaces; YAML does not allow tabs for indentation")
-        return None
-    try:
-        doc = yamlstrict.load(text)
-    except yamlstrict.YamlError as exc:
-        problems.add(shown, exc.line, exc.col, exc.what, exc.todo)
-        return None
-    if doc.data is None:
-        problems.add(shown, 1, 1, "file is empty", "fill in the record (run `kcr new-claim` for a template) or delete it")
-        return None
-    if not isinstance(doc.data, dict):
-        problems.add(shown, 1, 1, f"file holds a {type(doc.data).__name__}, not a mapping of fields",
-                     "write the record as 'field: value' lines (see CONTRIBUTING.md)")
+    doc = records.read_mapping(path, shown, problems, MAX_BYTES,
+                               "fill in the record (run `kcr new-claim` for a template) or delete it")
+    if doc is None:
         return None
     claim = Claim(shown, doc.data, doc)
     _schema_problems(claim, root, problems)
@@ -154,79 +135,8 @@ def load_one(path: Path, shown: str, root: Path, problems: Problems) -> Claim | 
 
 
 def _schema_problems(claim: Claim, root: Path, problems: Problems) -> None:
-    for err in sorted(validator(root).iter_errors(claim.data), key=lambda e: list(map(str, e.absolute_path))):
-        path = tuple(err.absolute_path)
-        field = ".".join(str(p) for p in path) or "record"
-        if err.validator == "additionalProperties":
-            allowed = sorted(err.schema.get("properties", {}))
-            extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
-            for name in extra:
-                line, col = claim.pos(*path, name, key=True)
-                where = f"{field}.{name}" if path else name
-                problems.add(claim.path, line, col, f"unknown field '{where}'",
-                             f"remove it or use one of: {', '.join(allowed)}")
-            continue
-        if err.validator == "required":
-            missing = err.message.split("'")[1] if "'" in err.message else err.message
-            line, col = claim.pos(*path, key=True)
-            problems.add(claim.path, line, col, f"missing field '{missing}'" + (f" in {field}" if path else ""),
-                         f"add {missing}: (see the field guide in CONTRIBUTING.md)")
-            continue
-        line, col = claim.pos(*path)
-        todo = _todo(err)
-        if err.validator == "pattern" and path and path[-1] == "ref":
-            todo = "use a references.bib citation key: lowercase letters and digits, e.g. smith2020kratom"
-        problems.add(claim.path, line, col, f"field '{field}': {_describe(err)}", todo)
-
-
-def _describe(err: Any) -> str:
-    v = err.validator
-    inst = err.instance
-    shown = repr(inst) if not isinstance(inst, (dict, list)) else type(inst).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "...'"
-    if v == "enum":
-        return f"{shown} is not an allowed value"
-    if v == "type":
-        return f"{shown} is not of type {err.validator_value}"
-    if v == "pattern":
-        return f"{shown} does not match the required pattern"
-    if v == "maxLength":
-        return f"is {len(inst)} characters, over the limit of {err.validator_value}"
-    if v == "minLength":
-        return f"is {len(inst)} characters, under the minimum of {err.validator_value}"
-    if v in ("minItems", "maxItems"):
-        return f"has {len(inst)} items; {v[:3]}imum is {err.validator_value}"
-    if v in ("minimum", "maximum"):
-        return f"{inst} is out of range ({v} {err.validator_value})"
-    if v == "uniqueItems":
-        return "has repeated items"
-    return err.message  # pragma: no cover - the schema uses only the validators above
-
-
-def _todo(err: Any) -> str:
-    v = err.validator
-    if v == "enum":
-        return "use one of: " + ", ".join(str(x) for x in err.validator_value)
-    if v == "type":
-        want = err.validator_value
-        hint = {"string": "quote the value", "integer": "write a whole number without quotes",
-                "boolean": "write true or false", "array": "write a list ('- item' lines)",
-                "object": "write 'field: value' lines"}.get(want, f"use a {want}")
-        return hint
-    if v == "pattern":
-        if list(err.absolute_path) == ["statement"]:
-            return "remove the markup characters < > [ ] { } ` \\ * _ # | (the statement is plain text)"
-        return "use lowercase letters, digits and single hyphens (e.g. kratom-reduces-cravings)"
-    if v == "maxLength":
-        return "shorten it"
-    if v == "minLength":
-        return "write it out in full"
-    if v in ("minItems", "maxItems"):
-        return "add or remove items"
-    if v in ("minimum", "maximum"):
-        return "use a value in range"
-    return "fix the value"
+    hints = {("certainty", "body"): grade.BODY_TODO}
+    records.schema_problems(validator(root), claim.data, claim.doc, claim.path, problems, hints)
 
 
 def semantic_problems(claim: Claim, problems: Problems) -> None:
@@ -245,11 +155,7 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
                      f"set id: {stem} or rename the file to {d['id']}.yaml")
     statement = d.get("statement")
     if isinstance(statement, str):
-        m = VERDICT_WORDS.search(statement)
-        if m:
-            line, col = claim.pos("statement")
-            problems.add(p, line, col, f"statement contains the verdict word '{m.group()}'",
-                         "state the claim neutrally; the verdict goes in the verdict field")
+        _statement_rules(claim, statement, problems)
     log = d.get("changelog")
     for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(log) if isinstance(log, list) else 0)]:
         value = _get(d, path)
@@ -258,7 +164,30 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
             problems.add(p, line, col, f"date '{value}' is not a valid YYYY-MM-DD date",
                          'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
     _verdict_rules(claim, problems)
+    grade.certainty_problems(claim, problems)
+    grade.verdict_problems(claim, problems)
     _changelog_rules(claim, problems)
+
+
+def _statement_rules(claim: Claim, statement: str, problems: Problems) -> None:
+    """Verdict words and markup in the statement, compared as the text looks (NFKC and look-alike letters)."""
+    seen, index = textfile.skeleton_map(statement)
+    line, col = claim.pos("statement")
+    m = VERDICT_WORDS.search(seen)
+    if m:
+        written = statement[index[m.start()]:index[m.end() - 1] + 1]
+        what = f"statement contains the verdict word '{m.group()}'"
+        if written != m.group():
+            what += f" (written with look-alike characters as '{written}')"
+        problems.add(claim.path, line, col, what,
+                     "state the claim neutrally; the verdict goes in the verdict field")
+    if not MARKUP.search(statement):  # markup written plainly is reported by the schema's pattern
+        m = MARKUP.search(seen)
+        if m:
+            written = statement[index[m.start()]]
+            problems.add(claim.path, line, col,
+                         f"statement contains '{written}' (U+{ord(written):04X}), a look-alike of the markup character '{m.group()}'",
+                         "remove the markup characters < > [ ] { } ` \\ * _ # | and their look-alikes (the statement is plain text)")
 
 
 def _list(value: Any) -> list:

@@ -21,7 +21,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.against:
         from . import history
 
-        history.check_versions(_root(args), args.against, review.claims, review.problems)
+        history.check_versions(_root(args), args.against, review.claims, review.problems, review.withdrawn)
         review.problems.sort()
     for problem in review.problems:
         if args.format == "github":
@@ -88,7 +88,7 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
     from . import addref
 
     try:
-        key = addref.add(_root(args), Path(args.file), args.verified)
+        key = addref.add(_root(args), Path(args.file), args.verified, args.verified_class)
     except (addref.AddRefError, OSError, UnicodeDecodeError) as exc:
         print(f"{args.file}: {exc}")
         return 1
@@ -125,6 +125,24 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_retractions(args: argparse.Namespace) -> int:
+    """Report every cited work (by DOI or PMID) found in a Retraction Watch database export; exit 1 if any."""
+    from . import retractions
+
+    try:
+        hits, rows = retractions.find(Path(args.csv), retractions.cited_refs(_root(args)))
+    except retractions.RetractionsError as exc:
+        print(f"{args.csv}: {exc}")
+        return 2
+    for hit in hits:
+        print(hit)
+    if hits:
+        print(f"{len(hits)} cited work(s) found among {rows:,} Retraction Watch records.", file=sys.stderr)
+        return 1
+    print(f"OK: no cited work is among {rows:,} Retraction Watch records.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kcr", description="Kratom Claims Review: records, checker and site.")
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
@@ -134,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="github: print GitHub Actions annotations instead of path:line:col lines")
     c.add_argument("--against", metavar="REV",
                    help="also check that every record whose verdict or certainty changed since this git commit "
-                        "has a new version (CI passes the pull request's base branch)")
+                        "has a new version (following renames through former_ids), and that every record deleted "
+                        "since then is listed in source/withdrawn.yaml (CI passes the pull request's base branch)")
     c.set_defaults(func=cmd_check)
     sub.add_parser("generate", help=cmd_generate.__doc__).set_defaults(func=cmd_generate)
     b = sub.add_parser("build", help=cmd_build.__doc__)
@@ -151,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("file", help="a .bib, .ris or .json (CSL-JSON) file holding one entry")
     a.add_argument("--verified", required=True,
                    help="the PubMed, PMC, journal or agency page on which you checked the details")
+    a.add_argument("--verified-class", choices=["publisher", "pubmed", "pmc", "agency", "repository", "aggregator"],
+                   help="the kind of page --verified is (taken from its address for PubMed, PMC and agency pages)")
     a.set_defaults(func=cmd_add_ref)
     n = sub.add_parser("new-claim", help=cmd_new_claim.__doc__)
     n.add_argument("id", help="the new claim's id (also its file name and URL)")
@@ -158,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     sc = sub.add_parser("scan", help=cmd_scan.__doc__)
     sc.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
     sc.set_defaults(func=cmd_scan)
+    r = sub.add_parser("retractions", help=cmd_retractions.__doc__, description=cmd_retractions.__doc__ + (
+        " CSV is the database file Crossref distributes (columns by name: Record ID, RetractionDate, RetractionDOI,"
+        " OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature). Nothing is downloaded."))
+    r.add_argument("csv", help="the Retraction Watch CSV export")
+    r.set_defaults(func=cmd_retractions)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -16,9 +16,9 @@ import yaml
 
 from . import check, setaside
 from .cache import Cache
-from .render import charts, cite, claim_page, downloads, index_pages, pagecite
+from .render import charts, cite, claim_page, downloads, index_pages, pagecite, research_pages, withdrawn_page
 
-OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
+from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
 
 
@@ -66,6 +66,10 @@ def render_all(review: check.Review) -> Output:
         for old in claim.data.get("former_ids") or []:
             out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, claim.data["statement"])
             out.edit_paths[f"claims/{old}.md"] = claim.path
+    for extra in (research_pages.pages(review), withdrawn_page.pages(review)):
+        for path, (page, source) in extra.items():
+            out.pages[path] = page
+            out.edit_paths[path] = source
     out.pages["claims/index.md"] = index_pages.claims_index(review)
     out.edit_paths["claims/index.md"] = "claims/"
     for key, ref in review.refs.items():

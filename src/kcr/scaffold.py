@@ -34,6 +34,8 @@ certainty:
   start: low
   # {level}  one of: {levels}
   level: very-low
+  # {body}  one of: {bodies}
+  body: observational
   reasons:
     # domain, one of: {domains}
     - domain: indirectness
@@ -63,6 +65,8 @@ evidence:
     finding: TODO one sentence in your own words
 # for advice or opinion: set checkable: false, remove verdict, certainty and article_certainty, and add
 # not_checkable_reason: why this is not a factual claim
+# a checkable claim also needs its search log, research/search-logs/{id}.yaml, and its second
+# review, research/second-reviews/{id}.yaml (formats: schema/*.schema.json and the methodology)
 reviewed: "{today}"
 version: 1
 changelog:
@@ -89,6 +93,7 @@ def render(claim_id: str, root: Path, today: str | None = None) -> str:
         sections=enum(p["quotes"]["items"]["properties"]["section"]), types=enum(p["type"]), topics=enum(p["topic"]),
         checkable=p["checkable"]["description"], verdicts=enum(p["verdict"]), conclusion=p["conclusion"]["description"],
         start=cert["start"]["description"], level=cert["level"]["description"], levels=enum(cert["level"]),
+        body=cert["body"]["description"], bodies=enum(cert["body"]),
         domains=enum(cert["reasons"]["items"]["properties"]["domain"]),
         article_certainty=p["article_certainty"]["description"], bottom_line=p["bottom_line"]["description"],
         unknowns=p["unknowns"]["description"], would_change=p["would_change"]["description"],

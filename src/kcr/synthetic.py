@@ -8,7 +8,7 @@ are generated deterministically from ``seed``.
 The records are shaped like the real ones (about 3.3 KB each, 2-8 evidence items,
 1-3 quotes copied verbatim from sentences of source/article.txt, a mix of checkable
 and advice records, GRADE certainty that follows from its reasons, a few former
-ids).  The references are shaped like the real references.bib (about 550 bytes
+ids), each checkable one with its search log and second review.  The references are shaped like the real references.bib (about 550 bytes
 each: long titles, several authors, journal, volume, pages, DOI, PMID, verified
 page).  Every reference is cited by at least one claim.
 
@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 
 from . import article as article_mod
+from . import grade
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,6 +86,8 @@ LEVELS = {"very-low": 1, "low": 2, "moderate": 3, "high": 4}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 DOWN = ("risk-of-bias", "inconsistency", "indirectness", "imprecision", "publication-bias")
 UP = ("large-effect", "dose-response", "plausible-confounding")
+EXCLUSIONS = ("wrong-population", "wrong-substance", "wrong-outcome", "wrong-design", "duplicate", "superseded",
+              "not-retrievable", "off-topic")
 
 
 def _q(s: str) -> str:
@@ -139,10 +142,8 @@ def _quotable(art: article_mod.Article) -> list[tuple[str, str]]:
 
 
 def _owned() -> tuple[str, ...]:
-    try:  # the generator's folders under docs/; a fallback keeps this module independent of the renderers
-        from .generate import OWNED
-    except ImportError:  # pragma: no cover - only while the renderers are broken
-        OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
+    from .paths import OWNED  # the generator's folders under docs/ (kept apart from the renderers)
+
     return tuple(OWNED)
 
 
@@ -210,6 +211,7 @@ def _bib_entries(rng: random.Random, n_refs: int) -> tuple[list[str], list[str]]
                 f"  organization = {{{org}}},\n"
                 f"  url          = {{{url}}},\n"
                 f"  verified     = {{{url}}},\n"
+                f"  verified_class = {{agency}},\n"
                 f"}}\n")
             continue
         pmid = 20_000_000 + i
@@ -228,8 +230,10 @@ def _bib_entries(rng: random.Random, n_refs: int) -> tuple[list[str], list[str]]
             if rng.random() < 0.4:
                 lines.append(f"  pmcid    = {{PMC{5_000_000 + i}}},")
             lines.append(f"  verified = {{https://pubmed.ncbi.nlm.nih.gov/{pmid}/}},")
+            lines.append("  verified_class = {pubmed},")
         else:
             lines.append(f"  verified = {{https://doi.org/{doi}}},")
+            lines.append("  verified_class = {publisher},")
         entries.append("\n".join(lines) + "\n}\n")
     return keys, entries
 
@@ -243,9 +247,17 @@ def _letters(k: int) -> str:
 
 
 def _claim(rng: random.Random, text: _Text, cid: str, statement: str, former: list[str],
-           quotes: list[tuple[str, str]], refs: list[str]) -> str:
+           quotes: list[tuple[str, str]], refs: list[str]) -> tuple[str, dict]:
+    """The record's YAML, and what its search log and second review need (checkable records only)."""
     checkable = rng.random() < 0.88
     ctype = "advice" if not checkable else rng.choice(TYPES[:-1])
+    bodies = [b for b, x in grade.BODIES.items() if x.types is None or ctype in x.types]
+    body = rng.choice(bodies)
+    items = []
+    for i, ref in enumerate(refs):
+        # the first item is of a design the body rests on; the others anything
+        design = rng.choice(sorted(grade.BODIES[body].designs)) if i == 0 and checkable else rng.choice(DESIGNS)
+        items.append((ref, design, POP.get(design, "human"), rng.choice(STANCES)))
     out = ["# yaml-language-server: $schema=../schema/claim.schema.json", f"id: {cid}"]
     if former:
         out.append("former_ids:")
@@ -255,21 +267,28 @@ def _claim(rng: random.Random, text: _Text, cid: str, statement: str, former: li
     for qt, section in quotes:
         out += [f"  - text: {_q(qt)}", f"    section: {_q(section)}"]
     out += [f"type: {ctype}", f"topic: {rng.choice(TOPICS)}", f"checkable: {'true' if checkable else 'false'}"]
+    facts: dict = {}
     if checkable:
-        out.append(f"verdict: {rng.choice(VERDICTS)}")
-        out.append(f"conclusion: {_q(text.para(80, 190))}")
-        start = rng.choice(("high", "low"))
+        start = grade.BODIES[body].start
         reasons = []
         total = LEVELS[start]
+        if body == "experimental" and ctype in grade.PEOPLE_TYPES:
+            reasons.append(("indirectness", -2, text.para(90, 260)))
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
-            if rng.random() < 0.8:
-                domain, change = rng.choice(DOWN), rng.choice((-1, -1, -2))
-            else:
-                domain, change = rng.choice(UP), 1
-            reasons.append((domain, change, text.para(90, 260)))
-            total += change
+            if body == "observational" and not reasons and rng.random() < 0.2:
+                reasons.append((rng.choice(UP), 1, text.para(90, 260)))  # GRADE: only up, and only here
+                break
+            if any(c > 0 for _, c, _ in reasons):
+                break
+            reasons.append((rng.choice(DOWN), rng.choice((-1, -1, -2)), text.para(90, 260)))
+        total += sum(c for _, c, _ in reasons)
         level = LEVEL_NAMES[min(4, max(1, total))]
-        out += ["certainty:", f"  start: {start}", f"  level: {level}"]
+        stance = {s: sum(1 for *_, st in items if st == s) for s in STANCES}
+        verdict = rng.choice(grade.allowed_verdicts(stance["supports"], stance["contradicts"], stance["mixed"], level))
+        facts = {"verdict": verdict, "level": level}
+        out.append(f"verdict: {verdict}")
+        out.append(f"conclusion: {_q(text.para(80, 190))}")
+        out += ["certainty:", f"  start: {start}", f"  level: {level}", f"  body: {body}"]
         if not reasons or rng.random() < 0.3:
             out.append(f"  basis: {_q(text.para(60, 200))}")
         if reasons:
@@ -285,14 +304,12 @@ def _claim(rng: random.Random, text: _Text, cid: str, statement: str, former: li
     out.append(f"unknowns: {_q(text.para(100, 280))}")
     out.append(f"would_change: {_q(text.para(90, 230))}")
     out.append("evidence:")
-    for ref in refs:
-        design = rng.choice(DESIGNS)
-        population = POP.get(design, "human")
+    for ref, design, population, st in items:
         out += [f"  - ref: {ref}", f"    design: {design}", f"    population: {population}",
                 f"    substance: {rng.choice(SUBSTANCES)}"]
         if population in ("human", "animal") and rng.random() < 0.7:
             out.append(f"    n: {rng.randint(1, 30000)}")
-        out += [f"    stance: {rng.choice(STANCES)}", f"    finding: {_q(text.para(100, 230))}"]
+        out += [f"    stance: {st}", f"    finding: {_q(text.para(100, 230))}"]
     versions = rng.choice((1, 1, 1, 2, 3))
     day = rng.randint(1, 28)
     out += [f'reviewed: "2026-{versions + 8:02d}-{day:02d}"', f"version: {versions}", "changelog:"]
@@ -300,6 +317,30 @@ def _claim(rng: random.Random, text: _Text, cid: str, statement: str, former: li
         out += [f'  - date: "2026-{v + 8:02d}-{day:02d}"', f"    version: {v}",
                 f"    summary: {_q('First review.' if v == 1 else text.sentence(30, 120))}",
                 f"    conclusion_changed: {'false' if v == 1 else 'true'}"]
+    facts |= {"version": versions, "date": f"2026-{versions + 8:02d}-{day:02d}"}
+    return "\n".join(out) + "\n", facts if checkable else {}
+
+
+def _search_log(rng: random.Random, text: _Text, cid: str, refs: list[str], when: str) -> str:
+    out = [f"claim: {cid}", f'date: "{when}"', "searches:"]
+    for _ in range(rng.randint(2, 5)):
+        out += [f"  - query: {_q(text.sentence(20, 60).rstrip('.'))}", "    source: pages",
+                f"    hits: {rng.randint(0, 40)}"]
+    out.append("records:")
+    for ref in refs:
+        out += [f"  - work: {_q('Included work ' + ref)}", "    decision: include", f"    ref: {ref}"]
+    for k in range(rng.randint(0, 4)):
+        out += [f"  - work: {_q(f'Screened work {k + 1} for {cid}')}", "    decision: exclude",
+                f"    reason: {rng.choice(EXCLUSIONS)}"]
+    return "\n".join(out) + "\n"
+
+
+def _second_review(cid: str, refs: list[str], facts: dict) -> str:
+    out = [f"claim: {cid}", "reviewer: second-reviewer", f'date: "{facts["date"]}"',
+           f"reviewed_version: {facts['version']}", "items:"]
+    for ref in refs:
+        out += [f"  - ref: {ref}", "    fidelity: faithful"]
+    out += ["missing_evidence: []", f"verdict: {facts['verdict']}", f"certainty: {facts['level']}", "agreement: agree"]
     return "\n".join(out) + "\n"
 
 
@@ -352,7 +393,13 @@ def make(root: Path, n_claims: int, n_refs: int, seed: int = 0, repo: Path | Non
             if key not in picked:
                 picked.append(key)
         quotes = rng.sample(quotable, rng.choice((1, 1, 2, 2, 3)))
-        (folder / f"{cid}.yaml").write_text(_claim(rng, text, cid, statement, former, quotes, picked), encoding="utf-8")
+        record, facts = _claim(rng, text, cid, statement, former, quotes, picked)
+        (folder / f"{cid}.yaml").write_text(record, encoding="utf-8")
+        if facts:  # a checkable record: its search log and second review
+            for sub, body in (("search-logs", _search_log(rng, text, cid, picked, facts["date"])),
+                              ("second-reviews", _second_review(cid, picked, facts))):
+                (root / "research" / sub).mkdir(parents=True, exist_ok=True)
+                (root / "research" / sub / f"{cid}.yaml").write_text(body, encoding="utf-8")
     return root
 
 

@@ -11,23 +11,47 @@ import os
 import re
 import stat
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problems
 
-# bidirectional controls (Trojan Source), zero-width characters and the Unicode
-# line and paragraph separators (YAML counts those as line breaks, editors may not)
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u2028\u2029]")
+# Every invisible format character (Unicode category Cf: bidirectional controls as in
+# Trojan Source, zero-width characters, the soft hyphen, interlinear annotation marks...),
+# as of Unicode 15.1, a superset of what Python 3.11's Unicode 14 lists (a test compares
+# the table with the running Python's unicodedata), and the Unicode line and paragraph
+# separators (YAML counts those as line breaks, editors may not).
+CF_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+)
+# Unicode tag characters: invisible, they can spell out hidden text after any character
+TAG_RANGE = (0xE0000, 0xE007F)
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+_TAGS = re.compile(f"[{_char_class((TAG_RANGE,))}]")
+_INVISIBLE = re.compile(f"[{_char_class(CF_RANGES)}\u2028\u2029]")
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls (U+0085 is a YAML line break)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # a carriage return not followed by a line feed: a line break for YAML and editors, not for line counting
 _LONE_CR = re.compile("\r(?!\n)")
 # anything that must not reach a terminal or a CI log verbatim (used by :func:`printable`)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                          "\ufeff\u00ad\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_char_class(CF_RANGES + (TAG_RANGE,))}\u2028\u2029\ud800-\udfff]")
 
 CONTROL_TODO = "remove it (NUL and other control bytes are never needed)"
 INVISIBLE_TODO = "remove it; it can make text read differently from what it says"
+TAG_TODO = "remove it; tag characters are invisible and can hide text"
+_KINDS = (
+    (_CONTROL, "control character", CONTROL_TODO),
+    (_TAGS, "Unicode tag character", TAG_TODO),
+    (_INVISIBLE, "invisible or bidirectional control character", INVISIBLE_TODO),
+)
 
 
 def bad_character(text: str) -> tuple[int, str, str] | None:
@@ -36,10 +60,7 @@ def bad_character(text: str) -> tuple[int, str, str] | None:
     Tab, line feed and carriage return are not reported here.
     """
     found = []
-    for pattern, what, todo in (
-        (_CONTROL, "control character", CONTROL_TODO),
-        (_INVISIBLE, "invisible or bidirectional control character", INVISIBLE_TODO),
-    ):
+    for pattern, what, todo in _KINDS:
         m = pattern.search(text)
         if m:
             found.append((m.start(), f"{what} U+{ord(m.group()):04X}", todo))
@@ -110,10 +131,7 @@ def read(path: Path, shown: str, problems: Problems, max_bytes: int) -> str | No
                      "save the file as UTF-8")
         return None
     ok = True
-    for pattern, what, todo in (
-        (_CONTROL, "control character", CONTROL_TODO),
-        (_INVISIBLE, "invisible or bidirectional control character", INVISIBLE_TODO),
-    ):
+    for pattern, what, todo in _KINDS:
         m = pattern.search(text)  # the first of each kind: one message per kind, not one per character
         if m:
             line, col = _where(text, m.start())
@@ -152,3 +170,50 @@ def _first_not_nfc(text: str) -> int:
             return i
         i = end
     return 0  # Hangul jamo and other sequences that compose without combining marks
+
+
+# ---- comparing text as it looks, not as it is encoded ----
+
+@lru_cache(maxsize=1)
+def _latin_lookalikes() -> dict[str, str]:
+    """Each non-ASCII character that looks like an ASCII letter or digit → that letter or digit.
+
+    From the Unicode confusables data as packaged by ``confusable_homoglyphs``
+    (Cyrillic, Greek, fullwidth, mathematical and other look-alikes); a letter
+    is preferred to a digit where a character resembles both.
+    """
+    from confusable_homoglyphs import confusables
+
+    table: dict[str, str] = {}
+    for char, glyphs in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        ascii_ = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum()]
+        letters = [c for c in ascii_ if c.isalpha()]
+        if ascii_:
+            table[char] = (letters or ascii_)[0]
+    return table
+
+
+def skeleton_map(text: str) -> tuple[str, list[int]]:
+    """``text`` after Unicode NFKC and with look-alike letters replaced by the ASCII letters they
+    resemble, and for each character of the result the index of the character of ``text`` it comes from.
+
+    So "Аccurate" with a Cyrillic А reads "Accurate", and a fullwidth "＜" reads "<".
+    """
+    if text.isascii():
+        return text, list(range(len(text)))
+    table = _latin_lookalikes()
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch):
+            c = table.get(c, c)
+            out.append(c)
+            index.extend([i] * len(c))
+    return "".join(out), index
+
+
+def skeleton(text: str) -> str:
+    """``text`` as it looks: see :func:`skeleton_map`."""
+    return skeleton_map(text)[0]

@@ -11,6 +11,7 @@ from collections import Counter
 
 from ..check import Review
 from ..claims import Claim
+from ..grade import contradicting
 from .html import CERTAINTY, VERDICTS, attr, esc
 
 VERDICT_COLOURS = {"accurate": "#1b5e20", "mostly-accurate": "#33691e", "overstated": "#8d4a00",
@@ -44,8 +45,11 @@ def _svg(width: int, height: int, title: str, body: list[str], cls: str, fixed: 
 def verdict_chart(review: Review) -> str:
     """Claims by verdict (rows) and certainty (columns); a count in every cell."""
     counts = Counter()
+    contradicted = Counter()  # claims in the cell with at least one contradicting evidence item
     for c in review.claims:
-        counts[(c.data.get("verdict") or "none", (c.data.get("certainty") or {}).get("level") or "none")] += 1
+        cell = (c.data.get("verdict") or "none", (c.data.get("certainty") or {}).get("level") or "none")
+        counts[cell] += 1
+        contradicted[cell] += bool(c.data.get("verdict") and contradicting(c.data))
     rows = list(VERDICTS) + ["none"]
     cols = list(CERTAINTY) + ["none"]
     col_labels = [CERTAINTY[c] for c in CERTAINTY] + ["No certainty"]
@@ -61,12 +65,20 @@ def verdict_chart(review: Review) -> str:
             n = counts[(verdict, level)]
             fill = VERDICT_COLOURS[verdict] if n else "none"
             opacity = min(1.0, 0.35 + 0.15 * n) if n else 1
-            body.append(f'<g class="kcr-cell" data-verdict="{verdict}" data-certainty="{level}" data-count="{n}">'
+            k = contradicted[(verdict, level)]
+            body.append(f'<g class="kcr-cell" data-verdict="{verdict}" data-certainty="{level}" data-count="{n}" '
+                        f'data-contradicted="{k}">'
                         f'<rect x="{x0 + j * cw + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" rx="3" '
                         f'fill="{fill}" fill-opacity="{opacity:.2f}" stroke="#9e9e9e" stroke-width="0.5"/>'
-                        f'<text x="{x0 + j * cw + cw / 2}" y="{y + ch / 2 + 4}" text-anchor="middle" '
-                        f'fill="{"#fff" if n else "#757575"}" font-weight="600">{n if n else "·"}</text></g>')
+                        f'<text x="{x0 + j * cw + cw / 2}" y="{y + ch / 2 + (0 if k else 4)}" text-anchor="middle" '
+                        f'fill="{"#fff" if n else "#757575"}" font-weight="600">{n if n else "·"}</text>'
+                        + (f'<text x="{x0 + j * cw + cw / 2}" y="{y + ch - 5}" text-anchor="middle" fill="#fff" '
+                           f'font-size="9">✕{k} contradicting</text>' if k else "") + "</g>")
     height = y0 + len(rows) * ch + 10
+    if any(contradicted.values()):
+        body.append(f'<text x="{x0}" y="{height + 6}" font-size="11">✕N contradicting: N claims in the cell cite at '
+                    "least one study that contradicts them.</text>")
+        height += 16
     return _svg(x0 + len(cols) * cw + 10, height, f"The article's {len(review.claims)} claims by verdict and certainty",
                 body, "kcr-verdict-chart")
 

@@ -6,6 +6,9 @@ from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
 from .pagecite import PageCitation, dumps
+from .provenance import notice_banner, reference_flags
+from .research_pages import claim_lines
+from .verdict_marks import contradicting_marker, starting_point
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -119,7 +122,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     out = [front_matter(d["statement"], d.get("conclusion") or d.get("not_checkable_reason", ""), **extra_meta)]
     out.append(f'<h1 class="kcr-claim-title">{esc(d["statement"])}</h1>\n\n')
     out.append('<div class="kcr-verdict-box">'
-               f'{verdict_badge(d.get("verdict"))} {certainty_badge(cert.get("level"))} '
+               f'{verdict_badge(d.get("verdict"))} {contradicting_marker(d)} {certainty_badge(cert.get("level"))} '
                f'<span class="kcr-badge kcr-type">{esc(TYPES[d["type"]])}</span> '
                f'<span class="kcr-badge kcr-topic">{esc(TOPICS[d["topic"]])}</span>')
     if d.get("conclusion"):
@@ -127,6 +130,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     if not d.get("checkable"):
         out.append(f'<p class="kcr-conclusion">Not checkable: {esc(d.get("not_checkable_reason", ""))}</p>')
     out.append("</div>\n\n")
+    out.append(notice_banner(refs, number))
 
     out.append('<h2 id="claim">What the article says</h2>\n\n<div class="kcr-quotes">')
     for q in d["quotes"]:
@@ -142,13 +146,14 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
         out.append(_certainty(d, cert))
     if d.get("evidence"):
         out.append(_evidence(d, review, number, plain, chart))
+    out.append(claim_lines(claim, review))
     for key, title in (("unknowns", "What is not known"), ("would_change", "What would change this verdict")):
         if d.get(key):
             out.append(f'<h2 id="{key.replace("_", "-")}">{title}</h2>\n\n<div class="kcr-text"><p>{esc(d[key])}</p></div>\n\n')
     if refs:
         out.append('<h2 id="references" data-search-exclude>References</h2>\n\n<ol class="kcr-references">')
         for r in refs:
-            out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} '
+            out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} {reference_flags(r)} '
                        f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
         out.append("</ol>\n\n")
     out.append(_history(d))
@@ -160,8 +165,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
 def _certainty(d: dict, cert: dict) -> str:
     level = cert["level"]
     parts = ['<h2 id="certainty" data-search-exclude>Why the certainty is ' + esc(CERTAINTY[level].lower()) + "</h2>\n\n<div class=\"kcr-text\">"]
-    start = "high (randomised trials or settled facts)" if cert["start"] == "high" else "low (observational or indirect evidence)"
-    parts.append(f"<p>Evidence of this kind starts at <strong>{start}</strong> certainty.")
+    parts.append(starting_point(cert))
     if cert.get("basis"):
         parts.append(f" {esc(cert['basis'])}")
     parts.append("</p>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..bib import NOTICE_LABELS
 from ..check import Review
 from ..render.cite import csl_item
 from .pagecite import dumps
@@ -17,11 +18,26 @@ def review_json(review: Review) -> dict:
         "format_version": FORMAT_VERSION,
         "title": "Kratom Claims Review",
         "claims": [dict(c.data, url_path=f"claims/{c.id}/") for c in sorted(review.claims, key=lambda c: c.id)],
+        "withdrawn": [{k: v for k, v in (("id", w.id), ("statement", w.statement), ("date", w.date), ("reason", w.reason),
+                                         ("replaced_by", w.replaced_by)) if v is not None}
+                      for w in sorted(review.withdrawn, key=lambda w: w.id)],
+        "search_logs": {k: r.data for k, r in sorted(review.search_logs.items()) if r.valid},
+        "second_reviews": {k: r.data for k, r in sorted(review.second_reviews.items()) if r.valid},
         "references": [
             {"key": key, "entry_type": ref.entry_type, "fields": dict(sorted(ref.fields.items())), "csl": csl_item(ref)}
             for key, ref in sorted(review.refs.items())
         ],
     }
+
+
+def _with_notice(ref) -> dict:  # noqa: ANN001
+    """The CSL-JSON item, with any retraction, correction or concern notice as its note (CSL has no field for it)."""
+    item = csl_item(ref)
+    if not ref.notice_type:
+        return item
+    when = ref.get("notice_date").strip()
+    note = f"{NOTICE_LABELS.get(ref.notice_type, ref.notice_type)}{f' {when}' if when else ''}: {ref.get('notice_url').strip()}"
+    return dict(item, note=note)
 
 
 def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
@@ -32,5 +48,5 @@ def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
         "data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
                                        separators=(",", ":")) + "\n",
         "data/references.bib": bib,
-        "data/references.json": dumps([csl_item(r) for _, r in sorted(review.refs.items())]),
+        "data/references.json": dumps([_with_notice(r) for _, r in sorted(review.refs.items())]),
     }

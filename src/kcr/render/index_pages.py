@@ -7,6 +7,9 @@ from ..check import Review
 from ..claims import Claim
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
 from .html import CERTAINTY, VERDICTS, attr, certainty_badge, esc, front_matter, link, verdict_badge
+from .provenance import notice_flag, reference_details
+from .verdict_marks import contradicting_marker
+from .withdrawn_page import index_section
 
 # index pages repeat what the claim and reference pages hold; indexing them too would make the
 # search index grow with the square of the review (every claim listed on every index page)
@@ -39,13 +42,14 @@ def claims_index(review: Review) -> str:
             f'<tr data-verdict="{attr(verdict)}" data-certainty="{attr(level)}" data-type="{attr(d["type"])}" '
             f'data-topic="{attr(d["topic"])}">'
             f'<td data-value="{attr(d["statement"])}">{link(f"{c.id}/", esc(d["statement"]))}</td>'
-            f'<td data-value="{vscore}">{verdict_badge(d.get("verdict"))}</td>'
+            f'<td data-value="{vscore}">{verdict_badge(d.get("verdict"))} {contradicting_marker(d)}</td>'
             f'<td data-value="{levels.get(level, 0)}">{certainty_badge(d.get("certainty", {}).get("level")) or "—"}</td>'
             f'<td data-value="{attr(d["type"])}">{esc(TYPES[d["type"]])}</td>'
             f'<td data-value="{attr(d["topic"])}">{esc(TOPICS[d["topic"]])}</td>'
             f'<td data-value="{nrefs}">{nrefs}</td></tr>'
         )
     out.append("</tbody></table></div>\n")
+    out.append(index_section(review))
     return "".join(out)
 
 
@@ -71,7 +75,7 @@ def references_index(review: Review, formatted: dict[str, str]) -> str:
         ref = review.refs[key]
         citing = review.citing(key)
         claims = ", ".join(link(f"../claims/{c.id}/", esc(c.data["statement"])) for c, _ in citing)
-        out.append(f'<li id="{attr(key)}">{formatted[key]} {reference_links(ref)} '
+        out.append(f'<li id="{attr(key)}">{formatted[key]} {reference_links(ref)} {notice_flag(ref)} '
                    f'{link(f"{key}/", "Details")}<br><small>Cited by: {claims}</small></li>')
     out.append("</ol>\n")
     return "".join(out)
@@ -89,6 +93,7 @@ def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) ->
                    f"{link(verified, esc(verified), rel='nofollow noopener')}</p>")
     else:
         out.append(f"<p data-search-exclude>Details checked against: <code>{esc(verified)}</code></p>")
+    out.append(reference_details(ref))
     if any(a.lower() == "others" for a in ref.authors):
         out.append("<p><small>The source page showed a shortened author list; only the authors shown are listed.</small></p>")
     out.append(f"<p data-search-exclude>Citation key: <code>{esc(ref.key)}</code></p></div>\n\n")
@@ -136,7 +141,8 @@ def coverage_page(review: Review, set_aside: dict[int, str]) -> str:
         if claims:
             worst = min(claims, key=lambda c: VERDICTS.get(c.data.get("verdict") or "", ("", 7))[1])
             verdict = worst.data.get("verdict") or "none"
-            links = " ".join(link(f"../claims/{c.id}/", verdict_badge(c.data.get("verdict")) + " " + esc(c.data["statement"]),
+            links = " ".join(link(f"../claims/{c.id}/", verdict_badge(c.data.get("verdict")) + contradicting_marker(c.data)
+                                  + " " + esc(c.data["statement"]),
                                   class_="kcr-cov-link") for c in claims)
             out.append(f'<p class="kcr-sentence kcr-verdict-{attr(verdict)}" id="s{s.number}">'
                        f'<span class="kcr-snum">{s.number}</span> {esc(s.text)}<br><small>{links}</small></p>')
