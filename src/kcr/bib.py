@@ -67,6 +67,8 @@ DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # host → the class its pages are; a host ending in one of AGENCY_SUFFIXES is an agency's
 HOST_CLASSES = {
     "pubmed.ncbi.nlm.nih.gov": "pubmed", "pmc.ncbi.nlm.nih.gov": "pmc",
+    # NLM's other addresses for the same PubMed records
+    "pubmed.gov": "pubmed", "www.pubmed.gov": "pubmed", "pubmedhh.nlm.nih.gov": "pubmed",
     "doi.org": "publisher", "dx.doi.org": "publisher",
     # citation indexes and document-sharing sites: records copied from elsewhere
     "ouci.dntb.gov.ua": "aggregator", "www.x-mol.com": "aggregator", "zendy.io": "aggregator",
