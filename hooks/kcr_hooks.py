@@ -74,6 +74,22 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_post_page(output, page, config, **kwargs):
+    # every page carries a Content-Security-Policy naming only its allow-listed inline code
+    from kcr import csp
+
+    return csp.apply(output)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    # 404.html is rendered from a template, not a page
+    if template_name.endswith(".html"):
+        from kcr import csp
+
+        return csp.apply(output_content)
+    return output_content
+
+
 def on_post_build(config, **kwargs):
     # nothing that could run in a reader's browser may reach the built site
     from kcr import scan

@@ -125,6 +125,24 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def cmd_allowlist(args: argparse.Namespace) -> int:
+    """Show (or with --write, save) the allow-list of inline code and own script/style files for a built site."""
+    from . import scan
+
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"{site}: not a built site (no index.html) — build it first: kcr build --site-dir {site}")
+        return 1
+    text = scan.allowlist_source(scan.collect(site))
+    if args.write:
+        target = Path(__file__).with_name("site_allowlist.py")
+        target.write_text(text, encoding="utf-8")
+        print(f"Wrote {target}. Review the diff (git diff) before committing: every entry runs in readers' browsers.")
+    else:
+        print(text, end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kcr", description="Kratom Claims Review: records, checker and site.")
     parser.add_argument("--root", default=".", help="project folder (default: the current folder)")
@@ -158,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     sc = sub.add_parser("scan", help=cmd_scan.__doc__)
     sc.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
     sc.set_defaults(func=cmd_scan)
+    al = sub.add_parser("allowlist", help=cmd_allowlist.__doc__, description=cmd_allowlist.__doc__ + (
+        " A build that meets new inline code fails its scan but leaves the pages in the site folder, so: "
+        "kcr build --site-dir site; kcr allowlist site (read it); kcr allowlist --write site; kcr build."))
+    al.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    al.add_argument("--write", action="store_true", help="overwrite src/kcr/site_allowlist.py")
+    al.set_defaults(func=cmd_allowlist)
     args = parser.parse_args(argv)
     return args.func(args)
 
