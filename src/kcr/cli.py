@@ -51,7 +51,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str]) -> int:
     code = cmd_generate(args)
-    if code:
+    if code and verb == "serve":
+        print("Serving anyway: every page lists the problems until they are fixed.",
+              file=sys.stderr)
+    elif code:
         return code
     env = dict(os.environ)
     if verb == "build":  # the hook need not check and generate again (serve must, on every edit)
