@@ -118,7 +118,8 @@ def cmd_new_claim(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    """Scan a built site for scripts, event handlers and unsafe URLs; exit 1 if any."""
+    """Scan a built site for anything that could run or restyle a page (scripts, handlers, unsafe URLs,
+    SVG animations, inline code not in the allow-list, a missing policy); exit 1 if any."""
     from . import scan
 
     findings = scan.scan(Path(args.site))

@@ -99,10 +99,10 @@ def policy(scripts: set[str], styles: set[str], attributes: set[str]) -> str:
     ])
 
 
-def policy_for(tree: LexborHTMLParser) -> str:
+def policy_for(tree: LexborHTMLParser, items: list[tuple[str, str, LexborNode]] | None = None) -> str:
     """The policy for this page: hashes of its allow-listed inline code only."""
     found: dict[str, set[str]] = {"script": set(), "style": set(), "style-attr": set()}
-    for kind, text, _ in inline_items(tree):
+    for kind, text, _ in inline_items(tree) if items is None else items:
         if allowed(kind, text):
             found[kind].add(digest(text))
     return policy(found["script"], found["style"], found["style-attr"])

@@ -159,13 +159,14 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
                 add('a second element with id="__config" (the theme reads its settings from the first)',
                     REMOVE, 'id="__config"')
             config_seen = True
-    for kind, text, node in csp.inline_items(tree):
+    items = list(csp.inline_items(tree))
+    for kind, text, node in items:
         if not csp.allowed(kind, text):
             label = {"script": "inline <script>", "style": "<style> element", "style-attr": "style= attribute"}[kind]
             needle = text[:40]
             add(f"{label} not in the allow-list ({csp.digest(text)}): {_preview(text)!r}",
                 "remove it; " + REGENERATE, needle or f"<{node.tag}")
-    expected = csp.policy_for(tree)
+    expected = csp.policy_for(tree, items)
     if not policies:
         add("no Content-Security-Policy meta tag",
             "build the page with the project's MkDocs hook (it writes the policy)", "<head")
