@@ -2,19 +2,40 @@
 
 ``on_pre_build`` runs the same generator as ``kcr build``, so a plain
 ``mkdocs build`` or ``mkdocs serve`` works too; ``on_files`` points each
-generated page's edit link at its YAML record; ``on_serve`` watches the
-records, the bibliography and the article.
+generated page's edit link at its YAML record; ``on_post_page`` writes each
+page's Content-Security-Policy; ``on_post_build`` runs the static scan;
+``on_serve`` watches the records, the bibliography and the article, and while
+a build is refused answers every page with the list of problems
+(:mod:`kcr.serve_status`) instead of leaving requests hanging.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from kcr import generate
+from kcr import generate, serve_status
 
 ROOT = Path(__file__).resolve().parent.parent
 _edit_paths: dict[str, str] = {}
 _html: dict[str, str] = {}
+log = logging.getLogger("mkdocs.hooks.kcr")
+
+
+def _refuse(title: str, lines: list[str]) -> None:
+    """Abort the build; under `mkdocs serve`, show the problems on every page instead."""
+    if serve_status.serving():
+        serve_status.fail(title, lines)
+        log.error("%s (the served pages list them until they are fixed):\n%s", title, "\n".join(lines))
+        return
+    from mkdocs.exceptions import Abort
+
+    raise Abort(f"{title}:\n" + "\n".join(lines))
+
+
+def on_startup(command, dirty, **kwargs):
+    if command == "serve":
+        serve_status.start_serving()
 
 
 def on_config(config, **kwargs):
@@ -39,6 +60,7 @@ def on_pre_build(config, **kwargs):
 
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
+    serve_status.begin()
     if os.environ.get("KCR_PREGENERATED") == str(docs.resolve()):
         # `kcr build` has just checked the records and generated the pages: do not do it twice
         _edit_paths.update(generate.read_manifest(docs))
@@ -46,9 +68,12 @@ def on_pre_build(config, **kwargs):
     try:
         out = generate.generate(ROOT, docs)
     except generate.BuildError as exc:
-        from mkdocs.exceptions import Abort
-
-        raise Abort(f"The records do not pass the checker:\n{exc}") from None
+        _refuse("The records do not pass the checker", str(exc).splitlines())
+        try:  # serving: the pages of the last good generation stay, the served site shows the problems
+            _edit_paths.update(generate.read_manifest(docs))
+        except (OSError, ValueError):
+            pass
+        return
     _edit_paths.update(out.edit_paths)
 
 
@@ -74,19 +99,82 @@ def on_files(files, config, **kwargs):
     return files
 
 
+def on_post_page(output, page, config, **kwargs):
+    # every page carries a Content-Security-Policy naming only its allow-listed inline code
+    from kcr import csp
+
+    return csp.apply(output)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    # 404.html is rendered from a template, not a page
+    if template_name.endswith(".html"):
+        from kcr import csp
+
+        return csp.apply(output_content)
+    return output_content
+
+
 def on_post_build(config, **kwargs):
     # nothing that could run in a reader's browser may reach the built site
     from kcr import scan
 
     findings = scan.scan(Path(config["site_dir"]))
     if findings:
-        from mkdocs.exceptions import Abort
-
-        shown = "\n".join(str(f) for f in findings[:50])
-        raise Abort(f"The static scan of the built site found {len(findings)} problem(s):\n{shown}")
+        _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
+                [str(f) for f in findings[:50]])
+    serve_status.finish()
 
 
 def on_serve(server, config, builder, **kwargs):
     for name in ("claims", "references.bib", "source", "schema", "research"):
         server.watch(str(ROOT / name))
+    _show_problems(server)
     return server
+
+
+def _show_problems(server):
+    """While the last build was refused, every page request gets the list of problems (never a hang).
+
+    mkdocs' dev server leaves requests waiting when a rebuild raises, and injects an inline
+    live-reload script the pages' policy refuses; both are replaced here.
+    """
+    build = server.builder
+
+    def guarded_build():
+        serve_status.begin()
+        try:
+            build()
+        except Exception as exc:  # noqa: BLE001 - any failed rebuild is shown, not left hanging
+            serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
+        finally:
+            serve_status.finish()
+
+    server.builder = guarded_build
+
+    def inject(content, epoch):  # an external script, which the pages' Content-Security-Policy allows
+        tag = serve_status.reload_tag(serve_status.current()[0])
+        end = content.rfind(b"</body>")
+        return content + tag if end < 0 else content[:end] + tag + content[end:]
+
+    server._inject_js_into_html = inject
+    app = server.get_app()
+    mount = server.mount_path
+
+    def serve(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        number, title, problems = serve_status.current()
+        if path == serve_status.RELOAD_PATH:
+            start_response("200 OK", [("Content-Type", "text/javascript"), ("Cache-Control", "no-store")])
+            return [serve_status.RELOAD_JS.encode()]
+        if path == serve_status.STATUS_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
+            return [str(number).encode()]
+        if problems and (path + "/").startswith(mount) and (path.endswith("/") or path.endswith(".html")):
+            body = serve_status.error_page(number, title, problems)
+            start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8"),
+                                                        ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+            return [body]
+        return app(environ, start_response)
+
+    server.set_app(serve)

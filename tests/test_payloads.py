@@ -7,6 +7,7 @@ static scan is run on a deliberately unsafe build too, and must refuse it.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -192,3 +193,149 @@ def test_static_scan_refuses_a_deliberately_unsafe_build(tmp_path: Path) -> None
     for expected in ("event-handler attribute onerror=", "inline <script>", "<iframe> element",
                      "unexpected URL in href= on <a>: 'javascript:alert(6)'"):
         assert expected in out, out[-3000:]
+
+
+# --- bypasses found by the audit (issue 13): each must be refused by the scan, and, where a page's
+# --- Content-Security-Policy can reach it, stopped by the policy alone when the scan is switched off
+
+BYPASS_MARKDOWN = """
+
+<script>__md_scope=new URL(".",location);alert("theme-like-script")</script>
+
+<script>var palette=__md_get("__palette");alert("theme-like-palette")</script>
+
+<svg width="300" height="40"><a id="kcr-animate-probe"><animate attributeName="href" values="javascript:alert('svg-animate')" dur="1s" fill="freeze"/><text x="5" y="20">svg animate link</text></a></svg>
+
+<svg width="300" height="40"><a id="kcr-set-probe"><set attributeName="href" to="javascript:alert('svg-set')"/><text x="5" y="20">svg set link</text></a></svg>
+
+<style>:root{--kcr-pwned: yes}</style>
+
+<p id="kcr-attr-probe" style="--kcr-pwned-attr: yes">styled</p>
+
+<p><img src="../assets/evil.svg" alt="svg as image"></p>
+"""
+# standalone documents a pull request could add under docs/assets/, opened directly by a reader
+BYPASS_FILES = {
+    "evil.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert("svg-file")</script></svg>',
+    "evil.xhtml": ('<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head>'
+                   '<body><script>alert("xhtml-file")</script></body></html>'),
+    "evil.xml": '<x xmlns:h="http://www.w3.org/1999/xhtml"><h:script>alert("xml-file")</h:script></x>',
+    "evil.htm": '<p>x</p><script>alert("htm-file")</script>',
+    "evil.svgz": gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    "evil.mhtml": "MIME-Version: 1.0\r\n",
+}
+EXPECTED_FINDINGS = [
+    ("methodology/index.html", "inline <script> not in the allow-list", "__md_scope=new URL(\".\",location);alert"),
+    ("methodology/index.html", "inline <script> not in the allow-list", "var palette=__md_get(\"__palette\");alert"),
+    ("methodology/index.html", "SVG <animate> changes the href= attribute", ""),
+    ("methodology/index.html", "SVG <animate> values= holds a URL", "javascript:alert('svg-animate')"),
+    ("methodology/index.html", "SVG <set> changes the href= attribute", ""),
+    ("methodology/index.html", "SVG <set> to= holds a URL", "javascript:alert('svg-set')"),
+    ("methodology/index.html", "<style> element not in the allow-list", ":root{--kcr-pwned: yes}"),
+    ("methodology/index.html", "style= attribute not in the allow-list", "--kcr-pwned-attr: yes"),
+    ("assets/evil.svg", "<script> in an XML document (svg)", ""),
+    ("assets/evil.xhtml", "<script> in an XML document (xhtml)", ""),
+    ("assets/evil.xml", "<script> in an XML document (xml)", ""),
+    ("assets/evil.htm", "inline <script> not in the allow-list", 'alert("htm-file")'),
+    ("assets/evil.htm", "no Content-Security-Policy meta tag", ""),
+    ("assets/evil.svgz", "event-handler attribute onload= on <svg>", ""),
+    ("assets/evil.mhtml", "a .mhtml web archive", ""),
+]
+IN_PAGE = {"theme-like-script", "theme-like-palette", "svg-animate", "svg-set", "style-element", "style-attribute"}
+STANDALONE = {"svg-file": "assets/evil.svg", "xhtml-file": "assets/evil.xhtml", "xml-file": "assets/evil.xml",
+              "htm-file": "assets/evil.htm"}
+SCAN_CALL = 'findings = scan.scan(Path(config["site_dir"]))'
+CSP_CALLS = ("return csp.apply(output)", "return csp.apply(output_content)")
+
+
+def unsafe_build(base: Path, *, scan_on: bool = True, csp_on: bool = True) -> tuple[Path, str, int]:
+    """The real project with every bypass added; the scan and the policy can be switched off in its copied hook."""
+    root = copy_project(base / "project")
+    page = root / "docs" / "methodology.md"
+    page.write_text(page.read_text(encoding="utf-8") + BYPASS_MARKDOWN, encoding="utf-8")
+    for name, content in BYPASS_FILES.items():
+        target = root / "docs" / "assets" / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    hook = root / "hooks" / "kcr_hooks.py"
+    text = hook.read_text(encoding="utf-8")
+    if not scan_on:
+        assert text.count(SCAN_CALL) == 1
+        text = text.replace(SCAN_CALL, "findings = []")
+    if not csp_on:
+        for call in CSP_CALLS:
+            assert text.count(call) == 1
+            text = text.replace(call, call.replace("csp.apply(", "(", 1))
+    hook.write_text(text, encoding="utf-8")
+    proc = build(root, base / "site", check=False)
+    return base / "site", proc.stdout + proc.stderr, proc.returncode
+
+
+def fired_bypasses(context, url: str) -> set[str]:  # noqa: ANN001
+    """Open the unsafe build's pages and files; return which bypasses ran (alerts) or applied (styles)."""
+    fired: set[str] = set()
+    page = context.new_page()
+    page.on("dialog", lambda d: (fired.add(d.message), d.dismiss()))
+    page.goto(url + "methodology/")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)  # the SVG animations start at load
+    styles = page.evaluate("""() => ({
+        element: getComputedStyle(document.documentElement).getPropertyValue('--kcr-pwned').trim(),
+        attribute: getComputedStyle(document.getElementById('kcr-attr-probe')).getPropertyValue('--kcr-pwned-attr').trim(),
+    })""")
+    if styles["element"] == "yes":
+        fired.add("style-element")
+    if styles["attribute"] == "yes":
+        fired.add("style-attribute")
+    for probe in ("#kcr-animate-probe text", "#kcr-set-probe text"):
+        page.goto(url + "methodology/")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(200)
+        page.locator(probe).click()
+        page.wait_for_timeout(300)
+    for rel in STANDALONE.values():
+        page.goto(url + rel)
+        page.wait_for_timeout(300)
+    page.close()
+    return fired
+
+
+def test_scan_refuses_each_bypass_and_names_it(tmp_path: Path) -> None:
+    site, out, code = unsafe_build(tmp_path)
+    assert code != 0
+    assert "The static scan of the built site found" in out
+    findings = [line for line in out.splitlines() if line.startswith(("methodology/", "assets/evil"))]
+    for path, what, detail in EXPECTED_FINDINGS:
+        assert any(line.startswith(path + ":") and what in line and detail in line for line in findings), \
+            (path, what, detail, out[-4000:])
+    # the same findings from `kcr scan` on the pages the failed build left behind
+    from kcr.cli import main
+
+    assert main(["scan", str(site)]) == 1
+
+
+def test_policy_alone_stops_the_in_page_bypasses_in_chromium(tmp_path: Path, chromium) -> None:  # noqa: ANN001
+    """With the scan switched off the build succeeds; the Content-Security-Policy must still stop them.
+
+    A policy in a page's <meta> cannot reach a document a reader opens directly
+    (an .svg, .xhtml, .xml or .htm file): those run, and only the scan stops them.
+    The live control (no scan, no policy) shows the harness sees every one fire.
+    """
+    control_site, out, code = unsafe_build(tmp_path / "control", scan_on=False, csp_on=False)
+    assert code == 0, out[-3000:]
+    csp_site, out, code = unsafe_build(tmp_path / "csp", scan_on=False)
+    assert code == 0, out[-3000:]
+    results = {}
+    for name, site in (("control", control_site), ("csp", csp_site)):
+        srv = Server(site)
+        try:
+            context = chromium.new_context()
+            results[name] = fired_bypasses(context, srv.url)
+            context.close()
+        finally:
+            srv.close()
+    assert results["control"] == IN_PAGE | set(STANDALONE), results
+    assert results["csp"] & IN_PAGE == set(), results
+    assert results["csp"] == set(STANDALONE), results  # the policy's known limit: the scan is the only guard there

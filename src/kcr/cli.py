@@ -51,7 +51,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str]) -> int:
     code = cmd_generate(args)
-    if code:
+    if code and verb == "serve":
+        print("Serving anyway: every page lists the problems until they are fixed.",
+              file=sys.stderr)
+    elif code:
         return code
     env = dict(os.environ)
     if verb == "build":  # the hook need not check and generate again (serve must, on every edit)
@@ -115,7 +118,8 @@ def cmd_new_claim(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    """Scan a built site for scripts, event handlers and unsafe URLs; exit 1 if any."""
+    """Scan a built site for anything that could run or restyle a page (scripts, handlers, unsafe URLs,
+    SVG animations, inline code not in the allow-list, a missing policy); exit 1 if any."""
     from . import scan
 
     findings = scan.scan(Path(args.site))
@@ -140,6 +144,24 @@ def cmd_retractions(args: argparse.Namespace) -> int:
         print(f"{len(hits)} cited work(s) found among {rows:,} Retraction Watch records.", file=sys.stderr)
         return 1
     print(f"OK: no cited work is among {rows:,} Retraction Watch records.")
+    return 0
+
+
+def cmd_allowlist(args: argparse.Namespace) -> int:
+    """Show (or with --write, save) the allow-list of inline code and own script/style files for a built site."""
+    from . import scan
+
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"{site}: not a built site (no index.html) — build it first: kcr build --site-dir {site}")
+        return 1
+    text = scan.allowlist_source(scan.collect(site))
+    if args.write:
+        target = Path(__file__).with_name("site_allowlist.py")
+        target.write_text(text, encoding="utf-8")
+        print(f"Wrote {target}. Review the diff (git diff) before committing: every entry runs in readers' browsers.")
+    else:
+        print(text, end="")
     return 0
 
 
@@ -184,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         " OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature). Nothing is downloaded."))
     r.add_argument("csv", help="the Retraction Watch CSV export")
     r.set_defaults(func=cmd_retractions)
+    al = sub.add_parser("allowlist", help=cmd_allowlist.__doc__, description=cmd_allowlist.__doc__ + (
+        " A build that meets new inline code fails its scan but leaves the pages in the site folder, so: "
+        "kcr build --site-dir site; kcr allowlist site (read it); kcr allowlist --write site; kcr build."))
+    al.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    al.add_argument("--write", action="store_true", help="overwrite src/kcr/site_allowlist.py")
+    al.set_defaults(func=cmd_allowlist)
     args = parser.parse_args(argv)
     return args.func(args)
 

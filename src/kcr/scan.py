@@ -1,98 +1,361 @@
-"""A fast static scan of the built HTML for anything that could run in a reader's browser.
+"""A fast static scan of the built site for anything that could run, or restyle a page, in a reader's browser.
 
-Pages are parsed as a browser parses them (lexbor, an HTML5 parser, through
-selectolax: ~0.5 ms a page), so markup that only a browser would treat as a
-tag is seen as one too.
+Runs after every build (the MkDocs hook) and as ``kcr scan SITE``.  Every file
+type a browser may open as a document is scanned:
 
-Runs after every build (the MkDocs hook) and as ``kcr scan SITE``.  It flags
-event-handler attributes, URL attributes with a scheme other than http(s) or
-mailto (``javascript:``, ``data:``, protocol-relative ``//``), ``<iframe>``,
-``<object>``, ``<embed>`` and ``<base>`` elements, and every
-``<script>`` that is neither a data block (JSON, JSON-LD), a file under the
-site's own ``assets/``, nor one of the theme's own inline scripts.
+* HTML (``.html``, ``.htm``, ``.shtml``) is parsed as a browser parses it
+  (lexbor, an HTML5 parser, through selectolax: ~0.5 ms a page);
+* XML documents (``.svg``, ``.svgz``, ``.xhtml``, ``.xht``, ``.xml``, ``.xsl``,
+  ``.xslt``, ``.rss``, ``.atom``, ``.rdf``, ``.mml``), in which elements in the
+  XHTML namespace run too, are parsed with expat; one that is not well-formed,
+  declares entities or names an XSLT stylesheet is refused;
+* ``.mhtml`` / ``.mht`` archives are refused outright;
+* every ``.js``, ``.mjs``, ``.cjs`` and ``.css`` file must be the theme's own
+  (byte for byte the file in the installed Material package) or the project's
+  own (its sha256 in :mod:`kcr.site_allowlist`).
+
+In every document it flags event-handler attributes; URL attributes with a
+scheme other than http(s) or mailto (``javascript:``, ``data:``,
+protocol-relative ``//``); SVG ``<animate>``/``<set>`` elements that target a
+link or handler attribute or carry such a URL in values/to/from/by;
+``<iframe>``, ``<object>``, ``<embed>``, ``<base>``, ``<template>`` elements;
+scripts and stylesheets loaded from outside the site; ``http-equiv`` meta tags
+other than the policy; a second ``id="__config"``; and every inline
+``<script>``, ``<style>`` and ``style=`` attribute whose exact text is not in
+the allow-list.  Every HTML page must carry the Content-Security-Policy that
+:mod:`kcr.csp` writes, before any script or stylesheet.
+
+Each finding reads ``path:line:col: what is wrong — what to do``.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import importlib.util
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 from selectolax.lexbor import LexborHTMLParser
 
+from . import csp, site_allowlist
+
+HTML_TYPES = {".html", ".htm", ".shtml"}
+XML_TYPES = {".svg", ".svgz", ".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".rss", ".atom", ".rdf", ".mml"}
+REFUSED_TYPES = {".mhtml", ".mht"}
+CODE_TYPES = {".js", ".mjs", ".cjs", ".css"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data", "srcset"}
-BLOCKED_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "portal"}
-DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
-# the inline scripts Material for MkDocs writes into every page, by their opening words
-THEME_INLINE = ("__md_scope=new URL(", "var palette=__md_get(", "var target=document.getElementById(location.hash")
+BLOCKED_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "portal", "template"}
+ANIMATION_TAGS = {"animate", "set", "animatemotion", "animatetransform", "animatecolor"}
+ANIMATION_VALUES = ("values", "to", "from", "by")
 SAFE_URL = re.compile(r"^(https?://|mailto:|#|\.{0,2}/(?!/)|[A-Za-z0-9_.~%-]+(/|\.|#|$)|\.\.?$|$)")
+LOCAL_ASSET = re.compile(r"^((\.\./)*|/([A-Za-z0-9_.-]+/)*)assets/[A-Za-z0-9_./-]+\.(js|css)$")
+XLINK = "http://www.w3.org/1999/xlink"
+CSP_META = "content-security-policy"
+REGENERATE = ("if the theme or the project changed it on purpose, rebuild and review `kcr allowlist SITE`, "
+              "then `kcr allowlist --write SITE`")
+REMOVE = "remove it (a page may hold text, links and images only)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Finding:
     path: str
     line: int
+    col: int
     what: str
+    todo: str = REMOVE
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.what}"
+        return f"{self.path}:{self.line}:{self.col}: {self.what} — {self.todo}"
 
 
-def _line(raw: str, needle: str) -> int:
-    i = raw.find(needle)
-    return raw.count("\n", 0, i) + 1 if i >= 0 else 1
+def _position(raw: str, needle: str, start: int = 0) -> tuple[int, int]:
+    i = raw.find(needle, start) if needle else -1
+    if i < 0:
+        i = raw.find(needle) if needle else -1
+    if i < 0:
+        return 1, 1
+    return raw.count("\n", 0, i) + 1, i - (raw.rfind("\n", 0, i) + 1) + 1
 
 
-def scan_file(path: Path, shown: str) -> list[Finding]:
-    """Parse the page as a browser would (lexbor, via selectolax) and report what could run."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
+def _url_problem(value: str) -> str | None:
+    """The offending URL (normalised as a browser reads it) when it is not a plain link, else None."""
+    candidate = "".join(value.split()).strip("'\"")
+    if not SAFE_URL.match(candidate) or candidate.startswith("//"):
+        return candidate
+    return None
+
+
+def _element(tag: str, attrs: dict[str, str]) -> Iterable[tuple[str, str, str]]:
+    """What is wrong with one element, whichever parser read it: (what, what to do, text to locate it by)."""
+    for name, value in attrs.items():
+        if name.startswith("on"):
+            yield f"event-handler attribute {name}= on <{tag}>", REMOVE, name + "="
+        if name in URL_ATTRS or (tag == "meta" and name == "content" and "url=" in value.lower()):
+            url = value.split("url=", 1)[-1] if tag == "meta" and name == "content" else value
+            for part in (url.split(",") if name == "srcset" else [url]):
+                bad = _url_problem(part)
+                if bad is not None:
+                    yield (f"unexpected URL in {name}= on <{tag}>: {bad[:60]!r}",
+                           "link with http(s), mailto or a relative path", bad[:20] or name)
+    if tag in BLOCKED_TAGS:
+        yield f"<{tag}> element", REMOVE, f"<{tag}"
+    if tag in ANIMATION_TAGS:
+        target = attrs.get("attributename", "").strip().lower()
+        if target in URL_ATTRS or target.split(":")[-1] in URL_ATTRS or target.startswith("on"):
+            yield (f"SVG <{tag}> changes the {target}= attribute", REMOVE, "attributeName")
+        for name in ANIMATION_VALUES:
+            for part in attrs.get(name, "").split(";"):
+                if part.strip() and ":" in part and _url_problem(part) is not None:
+                    yield (f"SVG <{tag}> {name}= holds a URL: {part.strip()[:60]!r}", REMOVE, part.strip()[:20])
+    if tag == "meta" and "http-equiv" in attrs and attrs["http-equiv"].strip().lower() not in (CSP_META, "refresh"):
+        yield f"<meta http-equiv={attrs['http-equiv']!r}>", REMOVE, "http-equiv"
+    if tag == "link" and re.search(r"\b(stylesheet|modulepreload|import)\b", attrs.get("rel", ""), re.I):
+        href = attrs.get("href", "")
+        if not LOCAL_ASSET.match(href):
+            yield (f"<link rel={attrs.get('rel')!r}> outside the site's assets: {href[:60]!r}", REMOVE,
+                   href[:40] or "<link")
+    if tag == "script" and "src" in attrs:
+        src = attrs["src"]
+        if not LOCAL_ASSET.match(src) or not src.endswith(".js"):
+            yield f"<script src> outside the site's assets: {src[:60]!r}", REMOVE, src[:40] or "<script"
+
+
+def _preview(text: str) -> str:
+    return " ".join(text.split())[:60]
+
+
+def scan_html(raw: str, shown: str) -> list[Finding]:
+    """Parse the page as a browser would (lexbor, via selectolax) and report what could run or restyle it."""
     tree = LexborHTMLParser(raw)
     findings: list[Finding] = []
 
-    def add(what: str, needle: str) -> None:
-        findings.append(Finding(shown, _line(raw, needle), what))
+    def add(what: str, todo: str, needle: str) -> None:
+        findings.append(Finding(shown, *_position(raw, needle), what, todo))
 
     root = tree.root
     if root is None:
         return findings
+    head = tree.head
+    policies: list[tuple[str, bool]] = []  # (content, whether code came before it)
+    code_seen = config_seen = False
     for node in root.traverse(include_text=False):
         tag = (node.tag or "").lower()
         if tag.startswith("-"):
             continue
-        attrs = node.attributes
-        for name, value in attrs.items():
-            name = name.lower()
-            value = value or ""
-            if name.startswith("on"):
-                add(f"event-handler attribute {name}= on <{tag}>", name + "=")
-            if name in URL_ATTRS or (tag == "meta" and name == "content" and "url=" in value.lower()):
-                url = value.split("url=", 1)[1] if tag == "meta" and name == "content" else value
-                for part in (url.split(",") if name == "srcset" else [url]):
-                    candidate = "".join(part.split()).strip("'\"")
-                    if not SAFE_URL.match(candidate) or candidate.startswith("//"):
-                        add(f"unexpected URL in {name}= on <{tag}>: {candidate[:60]!r}", candidate[:20] or name)
-            if name == "style" and re.search(r"url\s*\(|expression\s*\(", value, re.I):
-                add(f"style attribute with url() or expression() on <{tag}>", "style=")
-        if tag in BLOCKED_TAGS:
-            add(f"<{tag}> element", f"<{tag}")
-        if tag == "script":
-            kind = (attrs.get("type") or "").lower()
-            if kind in DATA_SCRIPT_TYPES:
-                continue
-            if "src" in attrs:
-                src = attrs.get("src") or ""
-                if not re.match(r"^((\.\./)*|/([A-Za-z0-9_.-]+/)*)assets/[A-Za-z0-9_./-]+\.js$", src):
-                    add(f"<script src> outside the site's assets: {src[:60]!r}", src[:40] or "<script")
-                continue
-            text = (node.text(deep=True) or "").strip()
-            if not text.startswith(THEME_INLINE):
-                add(f"inline <script>: {text[:60]!r}", text[:40] or "<script")
+        attrs = {k.lower(): v or "" for k, v in node.attributes.items()}
+        for what, todo, needle in _element(tag, attrs):
+            add(what, todo, needle)
+        if tag == "meta" and attrs.get("http-equiv", "").strip().lower() == CSP_META:
+            in_head = head is not None and any(p.mem_id == head.mem_id for p in _ancestors(node))
+            policies.append((attrs.get("content", ""), code_seen or not in_head))
+        if tag in ("script", "style") or (tag == "link" and "stylesheet" in attrs.get("rel", "").lower()):
+            code_seen = True
+        if attrs.get("id") == "__config":
+            if config_seen or tag != "script" or not csp.is_data_block(node):
+                add('a second element with id="__config" (the theme reads its settings from the first)',
+                    REMOVE, 'id="__config"')
+            config_seen = True
+    items = list(csp.inline_items(tree))
+    for kind, text, node in items:
+        if not csp.allowed(kind, text):
+            label = {"script": "inline <script>", "style": "<style> element", "style-attr": "style= attribute"}[kind]
+            needle = text[:40]
+            add(f"{label} not in the allow-list ({csp.digest(text)}): {_preview(text)!r}",
+                "remove it; " + REGENERATE, needle or f"<{node.tag}")
+    expected = csp.policy_for(tree, items)
+    if not policies:
+        add("no Content-Security-Policy meta tag",
+            "build the page with the project's MkDocs hook (it writes the policy)", "<head")
+    elif len(policies) > 1:
+        add(f"{len(policies)} Content-Security-Policy meta tags", "keep only the one the hook writes",
+            'http-equiv="Content-Security-Policy"')
+    else:
+        content, late = policies[0]
+        if late:
+            add("the Content-Security-Policy meta tag comes after a script or stylesheet, or outside <head>",
+                "build the page with the project's MkDocs hook (it writes the policy first in <head>)",
+                'http-equiv="Content-Security-Policy"')
+        if content != expected:
+            add(f"the Content-Security-Policy differs from the one for this page's inline code: {content[:80]!r}",
+                "build the page with the project's MkDocs hook", 'http-equiv="Content-Security-Policy"')
     return findings
 
 
+def _ancestors(node):  # noqa: ANN001, ANN202 - selectolax nodes
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def scan_xml(data: bytes, shown: str) -> list[Finding]:
+    """Parse an XML document (SVG, XHTML, feeds) with expat and report what could run in it."""
+    findings: list[Finding] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    style_text: list[str] | None = None
+
+    def add(what: str, todo: str = REMOVE) -> None:
+        findings.append(Finding(shown, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, what, todo))
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal style_text
+        tag = name.rsplit(" ", 1)[-1].lower()
+        attrs: dict[str, str] = {}
+        for key, value in attributes.items():
+            ns, _, local = key.rpartition(" ")
+            attrs[("xlink:" if ns == XLINK else "") + local.lower()] = value
+        for what, todo, _ in _element(tag, attrs):
+            add(what, todo)
+        if tag == "script":
+            add(f"<script> in an XML document ({shown.rsplit('.', 1)[-1]})")
+        if tag == "style":
+            style_text = []
+        if "style" in attrs and not csp.allowed("style-attr", attrs["style"]):
+            add(f"style= attribute not in the allow-list ({csp.digest(attrs['style'])}): {_preview(attrs['style'])!r}",
+                "remove it; " + REGENERATE)
+
+    def end(name: str) -> None:
+        nonlocal style_text
+        if style_text is not None and name.rsplit(" ", 1)[-1].lower() == "style":
+            text = "".join(style_text)
+            if not csp.allowed("style", text):
+                add(f"<style> element not in the allow-list ({csp.digest(text)}): {_preview(text)!r}",
+                    "remove it; " + REGENERATE)
+            style_text = None
+
+    def chars(text: str) -> None:
+        if style_text is not None:
+            style_text.append(text)
+
+    def pi(target: str, data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            add(f"<?xml-stylesheet {data[:60]}?> (an XSLT or CSS stylesheet applied to the document)")
+
+    def doctype(name: str, sysid: str | None, pubid: str | None, internal: int) -> None:
+        if internal or sysid:
+            add("a DOCTYPE with declarations or an external DTD", "remove the DOCTYPE's declarations")
+
+    def entity(*args: object) -> None:
+        add("an entity declaration", "remove it")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.ProcessingInstructionHandler = pi
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        findings.append(Finding(shown, exc.lineno, exc.offset + 1, f"not well-formed XML ({expat.errors.messages[exc.code]})",
+                                "fix the markup: a browser shows, and runs, what comes before the error"))
+    return findings
+
+
+@functools.cache
+def _theme_dir() -> Path | None:
+    spec = importlib.util.find_spec("material")  # finds the theme's files without importing it (or MkDocs)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "templates"
+
+
+def _is_theme_file(rel: str, data: bytes) -> bool:
+    theme = _theme_dir()
+    if theme is None:
+        return False
+    own = theme / rel
+    return own.is_file() and own.stat().st_size == len(data) and own.read_bytes() == data
+
+
+def scan_code_file(data: bytes, rel: str) -> list[Finding]:
+    """A script or stylesheet file must be the theme's own or the project's allow-listed one."""
+    if _is_theme_file(rel, data):
+        return []
+    got = csp.digest_bytes(data)
+    if site_allowlist.FILES.get(rel) == got:
+        return []
+    what = "script" if not rel.endswith(".css") else "stylesheet"
+    known = "its content changed" if rel in site_allowlist.FILES else "it is neither the theme's nor in the allow-list"
+    return [Finding(rel, 1, 1, f"{what} file {rel} ({got}): {known}", "remove it; " + REGENERATE)]
+
+
+def scan_file(path: Path, shown: str) -> list[Finding]:
+    """Every finding in one file of the site (none for file types a browser never runs)."""
+    suffix = path.suffix.lower()
+    if suffix in HTML_TYPES:
+        return scan_html(path.read_text(encoding="utf-8", errors="replace"), shown)
+    if suffix in XML_TYPES:
+        data = path.read_bytes()
+        if suffix == ".svgz" or data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError):
+                return [Finding(shown, 1, 1, "a compressed file that does not decompress", REMOVE)]
+        return scan_xml(data, shown)
+    if suffix in REFUSED_TYPES:
+        return [Finding(shown, 1, 1, f"a {suffix} web archive (a browser may open it as a page)", REMOVE)]
+    if suffix in CODE_TYPES:
+        return scan_code_file(path.read_bytes(), shown)
+    return []
+
+
 def scan(site: Path) -> list[Finding]:
-    """Every finding in every HTML file under ``site``."""
+    """Every finding in every file under ``site``."""
     out: list[Finding] = []
-    for path in sorted(site.rglob("*.html")):
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
         out.extend(scan_file(path, path.relative_to(site).as_posix()))
     return out
+
+
+def collect(site: Path) -> dict[str, dict[str, str]]:
+    """What a built site's pages and files hold that the allow-list must name, for ``kcr allowlist``.
+
+    Reads every HTML page's inline scripts (with the theme's base URL normalised),
+    ``<style>`` elements and ``style=`` attributes, and every script or
+    stylesheet file that is not the theme's own.
+    """
+    found: dict[str, dict[str, str]] = {"INLINE_SCRIPTS": {}, "INLINE_STYLES": {}, "STYLE_ATTRIBUTES": {}, "FILES": {}}
+    names = {"script": "INLINE_SCRIPTS", "style": "INLINE_STYLES", "style-attr": "STYLE_ATTRIBUTES"}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        suffix = path.suffix.lower()
+        if suffix in HTML_TYPES:
+            tree = LexborHTMLParser(path.read_text(encoding="utf-8", errors="replace"))
+            for kind, text, _ in csp.inline_items(tree):
+                text = csp.normalize_script(text) if kind == "script" else text
+                found[names[kind]].setdefault(csp.digest(text), text)
+        elif suffix in CODE_TYPES and not _is_theme_file(rel, data := path.read_bytes()):
+            found["FILES"][rel] = csp.digest_bytes(data)
+    return found
+
+
+def allowlist_source(found: dict[str, dict[str, str]]) -> str:
+    """The text of ``site_allowlist.py`` for what :func:`collect` found."""
+    lines = [
+        '"""What the theme and the project write inline into pages, and the project\'s own script and style files.',
+        "",
+        "Generated by `kcr allowlist --write SITE` from a built site; review every change by eye:",
+        "each entry is code that readers' browsers will run or apply. Inline scripts are hashed",
+        "with the theme's per-page base URL replaced by {base} (see kcr.csp.normalize_script);",
+        "the Content-Security-Policy of each page names the exact hashes of its own inline code.",
+        '"""',
+        "",
+    ]
+    for name in ("INLINE_SCRIPTS", "INLINE_STYLES", "STYLE_ATTRIBUTES"):
+        lines.append(f"{name}: dict[str, str] = {{")
+        for h, text in sorted(found[name].items(), key=lambda kv: kv[1]):
+            lines.append(f"    {h!r}:  # {_preview(text)[:70]}")
+            lines.append(f"        {text!r},")
+        lines.append("}")
+    lines.append("# the project's own script and stylesheet files (the theme's are compared with the installed package)")
+    lines.append("FILES: dict[str, str] = {")
+    for rel, h in sorted(found["FILES"].items()):
+        lines.append(f"    {rel!r}: {h!r},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
