@@ -47,12 +47,13 @@ class Card:
     certainty: str | None = None
     kicker: str = "Claim review"
     site: str = "Kratom Claims Review"
+    quoted: bool = True  # a claim is quoted; the site's own description is not
 
     def fingerprint(self) -> str:
         import PIL
 
         return digest(STYLE_VERSION, PIL.__version__, self.statement, self.verdict_label, str(self.verdict),
-                      self.certainty_label, str(self.certainty), self.kicker, self.site)
+                      self.certainty_label, str(self.certainty), self.kicker, self.site, str(self.quoted))
 
 
 @lru_cache(maxsize=16)
@@ -87,9 +88,10 @@ def _fit(text: str, width: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont,
             return font, lines
     lines = _wrap(text, font, width)[:max_lines]
     last = lines[-1]
-    while last and font.getlength(last + "…”") > width:
+    end = "…”" if text.endswith("”") else "…"
+    while last and font.getlength(last + end) > width:
         last = last[:-1].rstrip()
-    lines[-1] = last + "…”"
+    lines[-1] = last + end
     return font, lines
 
 
@@ -158,7 +160,7 @@ def draw(card: Card) -> bytes:
 
     img = _base(replace(card, statement="")).copy()
     d = ImageDraw.Draw(img)
-    font, lines = _fit(f"“{card.statement}”", WIDTH - 2 * MARGIN, 4)
+    font, lines = _fit(f"“{card.statement}”" if card.quoted else card.statement, WIDTH - 2 * MARGIN, 4)
     step = int(font.size * 1.22)
     y = 172
     for line in lines:
@@ -205,7 +207,7 @@ def card(cite: "PageCitation") -> Card:
 def site_card() -> Card:
     """The card of every other page: the site itself."""
     return Card("A claim-by-claim review of the evidence behind an article on kratom and opioid withdrawal",
-                "Verdicts and GRADE certainty for every claim", None, kicker="Evidence review")
+                "Verdicts and GRADE certainty for every claim", None, kicker="Evidence review", quoted=False)
 
 
 def _draw_many(cards: list[Card]) -> list[bytes]:
