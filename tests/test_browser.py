@@ -118,11 +118,12 @@ def test_copy_citation_button(server: Server, browser) -> None:  # noqa: ANN001
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(server.url + "claims/kratom-is-safer/")
+    page.click(".kcr-cite-more > summary")  # BibTeX, RIS and CSL-JSON are one click away
     page.click('button[data-copy="cite-bib"]')
     page.wait_for_function("document.querySelector('button[data-copy=\"cite-bib\"]').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#cite-bib").text_content()
-    assert copied.startswith("@misc{kcr-kratom-is-safer-v")
+    assert copied.startswith("@techreport{kcr-kratom-is-safer-v")
     context.close()
 
 

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project
 from kcr import check
 from kcr.render.html import VERDICTS
+from kcr.render.pagecite import framed_title
 
 REVIEW = check.load(ROOT)
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
@@ -63,7 +64,10 @@ def test_claimreview_jsonld_matches_the_page(site: Path) -> None:
         assert len(blocks) == 1
         data = json.loads(blocks[0].string)
         assert data["@type"] == "ClaimReview" and data["@context"] == "https://schema.org"
-        assert data["claimReviewed"] == page.find("h1").get_text() == claim.data["statement"]
+        # the page is titled as a review of the claim; claimReviewed is the claim itself (schema.org's meaning)
+        assert data["claimReviewed"] == claim.data["statement"]
+        assert page.find("h1").get_text() == data["name"] == data["headline"] == \
+            framed_title(claim.data["statement"], claim.data["verdict"])
         assert len(data["claimReviewed"]) < 75
         label, score = VERDICTS[claim.data["verdict"]]
         assert page.select_one(".kcr-verdict").get_text() == f"Verdict: {data['reviewRating']['alternateName']}"
@@ -90,9 +94,11 @@ def test_citation_meta_tags(site: Path) -> None:
         meta = {}
         for m in page.select('meta[name^="citation_"]'):
             meta.setdefault(m["name"], []).append(m["content"])
-        assert meta["citation_title"] == [claim.data["statement"]]
-        assert meta["citation_author"] == ["Kratom Claims Review"]
+        assert meta["citation_title"] == [framed_title(claim.data["statement"], claim.data.get("verdict"))]
+        # with the trailing comma Zotero saves one field, an organisation (tests/fixtures/zotero/after.json)
+        assert meta["citation_author"] == ["Kratom Claims Review,"]
         assert meta["citation_technical_report_institution"] == ["Kratom Claims Review"]
+        assert meta["citation_technical_report_number"] == [f"Version {claim.data['version']}"]
         assert meta["citation_publication_date"] == [claim.data["reviewed"].replace("-", "/")]
         assert meta["citation_public_url"] == [f"{SITE_URL}claims/{claim.id}/"]
         assert not page.select(".Z3988"), "no COinS on claim pages"
@@ -102,14 +108,16 @@ def test_citation_files_parse_and_agree(site: Path) -> None:
     for claim in CLAIMS:
         base = site / "data" / "cite" / claim.id
         url = f"{SITE_URL}claims/{claim.id}/"
-        title, version = claim.data["statement"], claim.data["version"]
+        title, version = framed_title(claim.data["statement"], claim.data.get("verdict")), claim.data["version"]
         text = base.with_suffix(".txt").read_text(encoding="utf-8")
         assert title in text and url in text and f"(Version {version})" in text
         lib = bibtexparser.parse_string(base.with_suffix(".bib").read_text(encoding="utf-8"))
         assert not lib.failed_blocks and len(lib.entries) == 1
         entry = lib.entries[0]
-        assert entry["url"] == url and entry["year"] == claim.data["reviewed"][:4]
-        assert entry["title"].replace("(", "{").replace(")", "}") == title.replace("(", "{").replace(")", "}")
+        assert entry.entry_type == "techreport"
+        assert entry["url"] == url and entry["year"] == claim.data["reviewed"][:4] and entry["date"] == claim.data["reviewed"]
+        assert entry["title"] == "{" + title.replace("{", "(").replace("}", ")") + "}"
+        assert (entry["number"], entry["type"], entry["author"]) == (f"Version {version}", "Claim review", "{Kratom Claims Review}")
         ris = rispy.loads(base.with_suffix(".ris").read_text(encoding="utf-8"))
         assert len(ris) == 1 and ris[0]["title"] == title and ris[0]["urls"] == [url]
         csl = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
@@ -137,8 +145,15 @@ def test_downloads_parse_and_are_complete(site: Path) -> None:
 
 
 def test_citation_cff_parses() -> None:
+    import datetime
+
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
+    # the same organisation as on every page, and a date, so "Cite this repository" is neither anonymous nor undated
+    assert cff["authors"] == [{"name": "Kratom Claims Review"}]
+    released = datetime.date.fromisoformat(str(cff["date-released"]))
+    first_review = min(e["date"] for c in CLAIMS for e in c.data["changelog"])
+    assert datetime.date.fromisoformat(first_review) <= released <= datetime.date.today()
 
 
 def test_verdict_chart_counts_equal_records(site: Path) -> None:

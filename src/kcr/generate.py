@@ -16,7 +16,7 @@ import yaml
 
 from . import check, setaside
 from .cache import Cache
-from .render import charts, cite, claim_page, downloads, index_pages, pagecite, research_pages, withdrawn_page
+from .render import charts, cite, claim_page, downloads, index_pages, pagecite, preview, research_pages, withdrawn_page
 
 from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
@@ -40,7 +40,7 @@ class BuildError(Exception):
 class Output:
     """What one generation produced."""
 
-    pages: dict[str, str] = field(default_factory=dict)  # docs-relative path -> content
+    pages: dict[str, str | bytes] = field(default_factory=dict)  # docs-relative path -> content (bytes: images)
     edit_paths: dict[str, str] = field(default_factory=dict)  # docs-relative path -> repo-relative source
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -53,9 +53,12 @@ def render_all(review: check.Review) -> Output:
     formatted = cite.format_html(refs, Cache(review.root, "references"))
     plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
     url = site_url(review.root)
+    accessed = pagecite.build_date(review.root)
+    cards = {}
     for claim in review.claims:
         path = f"claims/{claim.id}.md"
-        citation = pagecite.page_citation(claim, url)
+        citation = pagecite.page_citation(claim, url, accessed)
+        cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = preview.card(citation)
         jsonld = pagecite.claim_review(claim, citation, url)
         out.pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld,
                                             charts.claim_chart(claim))
@@ -64,7 +67,7 @@ def render_all(review: check.Review) -> Output:
                           ("json", pagecite.dumps([citation.csl()]))):
             out.pages[f"data/cite/{claim.id}.{ext}"] = body
         for old in claim.data.get("former_ids") or []:
-            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, claim.data["statement"])
+            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, citation.title)
             out.edit_paths[f"claims/{old}.md"] = claim.path
     for extra in (research_pages.pages(review), withdrawn_page.pages(review)):
         for path, (page, source) in extra.items():
@@ -84,6 +87,8 @@ def render_all(review: check.Review) -> Output:
     out.edit_paths["evidence/index.md"] = "claims/"
     out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
     out.pages.update(downloads.files(review, formatted))
+    cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
+    out.pages.update(preview.images(cards, preview.ImageCache(review.root)))
     return out
 
 
@@ -96,7 +101,11 @@ def write(out: Output, docs: Path) -> None:
     for rel, content in sorted(out.pages.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
+        if isinstance(content, bytes):
+            if not target.exists() or target.read_bytes() != content:
+                target.write_bytes(content)
+                out.written.append(rel)
+        elif not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
     manifest = docs / MANIFEST

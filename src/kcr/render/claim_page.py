@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
-from .pagecite import PageCitation, dumps
+from .pagecite import PageCitation, cite_block, heading
 from .provenance import notice_banner, reference_flags
 from .research_pages import claim_lines
 from .verdict_marks import contradicting_marker, starting_point
@@ -90,25 +90,6 @@ def redirect(target: str, statement: str) -> str:
             + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
 
 
-def cite_section(c: PageCitation) -> str:
-    """Permalink, version and date, and the citation in four formats, each copyable and downloadable."""
-    base = f"../../data/cite/{c.claim_id}"
-    blocks = [("Text (APA-like)", "txt", c.text()), ("BibTeX", "bib", c.bibtex()), ("RIS", "ris", c.ris()),
-              ("CSL-JSON", "json", dumps(c.csl()))]
-    out = ['<h2 id="cite" data-search-exclude>Cite this page</h2>\n\n<div class="kcr-cite-box">'
-           f'<p>Permalink: {link(c.url, esc(c.url), class_="kcr-permalink")}<br>'
-           f"Version {esc(c.version)}, last reviewed {esc(c.reviewed)}. The address never changes; "
-           "earlier versions are listed in the version history below.</p>"]
-    for label, ext, body in blocks:
-        ident = f"cite-{ext}"
-        out.append(f'<div class="kcr-cite-format"><p class="kcr-cite-label"><strong>{label}</strong> '
-                   f'<button type="button" class="md-button kcr-copy" data-copy="{ident}">Copy</button> '
-                   f'{link(f"{base}.{ext}", "Download", class_="md-button", download=f"{c.claim_id}.{ext}")}</p>'
-                   f'<pre class="kcr-cite-text" id="{ident}">{esc(body)}</pre></div>')
-    out.append("</div>\n\n")
-    return "".join(out)
-
-
 def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[str, str],
            cite: PageCitation, jsonld: dict | None = None, chart: str = "") -> str:
     """The Markdown source (raw HTML blocks) of a claim page."""
@@ -116,11 +97,12 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     refs = cited_refs(claim, review)
     number = {r.key: i + 1 for i, r in enumerate(refs)}
     cert = d.get("certainty") or {}
-    extra_meta: dict = {"kcr_meta": cite.meta()}
+    extra_meta: dict = {"kcr_meta": cite.meta(), "kcr_social": cite.social()}
     if jsonld:
         extra_meta["kcr_jsonld"] = jsonld
-    out = [front_matter(d["statement"], d.get("conclusion") or d.get("not_checkable_reason", ""), **extra_meta)]
-    out.append(f'<h1 class="kcr-claim-title">{esc(d["statement"])}</h1>\n\n')
+    # the page is a review of the claim: its title and heading never state the claim bare (pagecite.framed_title)
+    out = [front_matter(cite.title, cite.description(), **extra_meta)]
+    out.append(heading(cite))
     out.append('<div class="kcr-verdict-box">'
                f'{verdict_badge(d.get("verdict"))} {contradicting_marker(d)} {certainty_badge(cert.get("level"))} '
                f'<span class="kcr-badge kcr-type">{esc(TYPES[d["type"]])}</span> '
@@ -157,7 +139,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
                        f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
         out.append("</ol>\n\n")
     out.append(_history(d))
-    out.append(cite_section(cite))
+    out.append(cite_block(cite))
     out.append(DISCLAIMER + "\n")
     return "".join(out)
 

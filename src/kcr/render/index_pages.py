@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..bib import Reference
+from ..latex import to_text
 from ..check import Review
 from ..claims import Claim
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
@@ -83,7 +84,7 @@ def references_index(review: Review, formatted: dict[str, str]) -> str:
 
 def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) -> str:
     """One reference: its citation, identifiers, where it was verified, and every claim citing it."""
-    title = ref.get("title").replace("{", "").replace("}", "")
+    title = to_text(ref.get("title"))  # TeX accents and dashes decoded (kcr.latex)
     out = [front_matter(title[:120], f"Reference {ref.key} and the claims of the review that cite it.")]
     out.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text"><p>{formatted[ref.key]}</p>'
                f"<p data-search-exclude>{reference_links(ref)}</p>")
