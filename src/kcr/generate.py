@@ -20,6 +20,8 @@ from .render import charts, cite, claim_page, downloads, index_pages, pagecite
 
 OWNED = ("claims", "references", "coverage", "data", "evidence", "assets/generated")
 DEFAULT_SITE_URL = "https://example.invalid/"
+HOME_ANSWER = "assets/generated/.home-answer.html"
+HOME_CHART = "assets/generated/.home-chart.html"
 
 
 def site_url(root: Path) -> str:
@@ -78,7 +80,10 @@ def render_all(review: check.Review) -> Output:
     out.edit_paths["coverage/index.md"] = setaside.PATH
     out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
     out.edit_paths["evidence/index.md"] = "claims/"
-    out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
+    # parts of the hand-written home page, included by docs/index.md (pymdownx.snippets); dotfiles,
+    # so MkDocs does not publish them as pages of their own
+    out.pages[HOME_ANSWER] = index_pages.home_answer(review)
+    out.pages[HOME_CHART] = charts.verdict_matrix(review)
     out.pages.update(downloads.files(review, formatted))
     return out
 
