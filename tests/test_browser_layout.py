@@ -426,3 +426,37 @@ def test_claim_page_title_and_h1_frame_the_claim(site: tuple[Path, Server]) -> N
             if not (text.startswith("Claim review") or text.endswith("?")):
                 bad.append(f"{claim.id}: {what} {text!r}")
     assert bad == []
+
+
+# --- smaller slips (no browser needed) -----------------------------------------------------------
+
+def test_coverage_numbers_count_what_the_total_counts() -> None:
+    from kcr.render.index_pages import coverage_page
+
+    soup = BeautifulSoup(coverage_page(REVIEW, REVIEW.set_aside), "html.parser")
+    stats = soup.select_one(".kcr-coverage-stats").get_text(" ", strip=True)
+    total = int(re.search(r"of (\d+) sentences", stats).group(1))
+    numbers = [int(s.get_text()) for s in soup.select(".kcr-snum")]
+    assert numbers == list(range(1, total + 1))
+    assert [p["id"] for p in soup.select(".kcr-sentence")] == [f"s{n}" for n in numbers]
+    headings = [p.strong.get_text() for p in soup.select(".kcr-heading")]
+    assert headings and not any(h.startswith("-") for h in headings)
+    # verbs agree with their numbers ("1 is set aside", never "1 are")
+    assert not re.search(r"\b1 are\b|\b(?:[02-9]|\d\d+) is\b", stats), stats
+    n_set = sum(1 for s in REVIEW.article.sentences if s.number in REVIEW.set_aside)
+    assert f"{n_set} {'is' if n_set == 1 else 'are'} set aside" in stats
+
+
+def test_claim_page_sentence_links_point_at_the_quoted_sentence(site: tuple[Path, Server]) -> None:
+    from kcr.article import normalise
+
+    coverage = BeautifulSoup((site[0] / "coverage" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for claim in REVIEW.claims:
+        soup = BeautifulSoup((site[0] / "claims" / claim.id / "index.html").read_text(encoding="utf-8"), "html.parser")
+        for quote, where in zip(claim.data["quotes"], soup.select(".kcr-quote")):
+            a = where.select_one('a[href^="../../coverage/#s"]')
+            target = coverage.select_one(a["href"].split("/")[-1])
+            assert a.get_text() == f"sentence {target.select_one('.kcr-snum').get_text()}"
+            sentence = normalise("".join(target.find_all(string=True, recursive=False)))
+            q = normalise(quote["text"])
+            assert q in sentence or sentence in q or q[:15] in sentence, (claim.id, q, sentence)

@@ -9,6 +9,7 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +101,11 @@ def write(out: Output, docs: Path) -> None:
         if not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
+    home = docs / "index.md"
+    if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
+        # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
+        # file changed, so mark it changed (its content is left as it is)
+        os.utime(home)
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
