@@ -157,27 +157,35 @@ def test_citation_cff_parses() -> None:
 
 
 def test_verdict_chart_counts_equal_records(site: Path) -> None:
-    svg = BeautifulSoup((site / "assets" / "generated" / "verdicts.svg").read_text(encoding="utf-8"), "html.parser")
-    got = {(g["data-verdict"], g["data-certainty"]): int(g["data-count"]) for g in svg.select("g.kcr-cell")}
+    # the overview chart is an HTML table on the home page; every non-zero count links to the filtered index
+    cells = soup(site, "").select("#kcr-matrix .kcr-cell")
+    got = {(td["data-verdict"], td["data-certainty"]): int(td["data-count"]) for td in cells}
     want = Counter((c.data.get("verdict") or "none", (c.data.get("certainty") or {}).get("level") or "none") for c in CLAIMS)
     assert {k: v for k, v in got.items() if v} == dict(want)
     assert sum(got.values()) == len(CLAIMS)
+    for td in cells:
+        a = td.select_one("a")
+        assert (a is not None) == (int(td["data-count"]) > 0)
+        if a is not None and td["data-verdict"] != "none":
+            assert a["href"] == f"claims/?verdict={td['data-verdict']}&certainty={td['data-certainty']}"
 
 
 def test_evidence_map_counts_equal_records(site: Path) -> None:
     from kcr.render.charts import DESIGN_GROUPS
 
-    page = soup(site, "evidence")
-    cells = page.select("g.kcr-map-cell")
-    assert cells
-    for g in cells:
-        claim = next(c for c in CLAIMS if c.id == g["data-claim"])
-        designs = DESIGN_GROUPS[int(g["data-design"])][1]
-        items = [e for e in claim.data["evidence"] if e["design"] in designs]
-        for stance in ("supports", "contradicts", "mixed", "context"):
-            assert int(g[f"data-{stance}"]) == sum(1 for e in items if e["stance"] == stance)
-    assert sum(int(g[f"data-{s}"]) for g in cells for s in ("supports", "contradicts", "mixed", "context")) == \
-        sum(len(c.data.get("evidence") or []) for c in CLAIMS if c.data.get("checkable"))
+    items = soup(site, "evidence").select("#kcr-map .kcr-map-item")
+    assert items
+    got = Counter()
+    for li in items:
+        got[(li["data-claim"], int(li["data-design"]), li["data-stance"])] += int(li["data-count"])
+        assert li.get_text().startswith(li["data-count"] + " " + DESIGN_GROUPS[int(li["data-design"])][0])
+    want = Counter()
+    for claim in CLAIMS:
+        if claim.data.get("checkable"):
+            for e in claim.data.get("evidence") or []:
+                j = next(i for i, (_, designs) in enumerate(DESIGN_GROUPS) if e["design"] in designs)
+                want[(claim.id, j, e["stance"])] += 1
+    assert got == want
 
 
 def test_claim_chart_counts_equal_records(site: Path) -> None:

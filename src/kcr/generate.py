@@ -9,6 +9,7 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from .render import charts, cite, claim_page, downloads, index_pages, pagecite, 
 
 from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
+HOME_ANSWER = "assets/generated/.home-answer.html"
+HOME_CHART = "assets/generated/.home-chart.html"
 
 
 def site_url(root: Path) -> str:
@@ -85,7 +88,10 @@ def render_all(review: check.Review) -> Output:
     out.edit_paths["coverage/index.md"] = setaside.PATH
     out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
     out.edit_paths["evidence/index.md"] = "claims/"
-    out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
+    # parts of the hand-written home page, included by docs/index.md (pymdownx.snippets); dotfiles,
+    # so MkDocs does not publish them as pages of their own
+    out.pages[HOME_ANSWER] = index_pages.home_answer(review)
+    out.pages[HOME_CHART] = charts.verdict_matrix(review)
     out.pages.update(downloads.files(review, formatted))
     cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
     out.pages.update(preview.images(cards, preview.ImageCache(review.root)))
@@ -108,6 +114,11 @@ def write(out: Output, docs: Path) -> None:
         elif not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
+    home = docs / "index.md"
+    if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
+        # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
+        # file changed, so mark it changed (its content is left as it is)
+        os.utime(home)
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
