@@ -270,8 +270,8 @@ def home_answer(review: Review) -> str:
     for c in claims:
         d = c.data
         why = f'<span class="kcr-answer-why">{esc(d["conclusion"])}</span>' if d.get("conclusion") else ""
-        items.append(f'<li>{link(f"claims/{c.id}/", esc(d["statement"]))} '
-                     f'<span class="kcr-answer-badges">{verdict_badge(d.get("verdict"))} '
+        items.append(f'<li>{link(f"claims/{c.id}/", "“" + esc(d["statement"]) + "”")} '
+                     f'<span class="kcr-answer-badges">{verdict_badge(d.get("verdict"))} {contradicting_marker(d)} '
                      f'{certainty_badge((d.get("certainty") or {}).get("level"))}</span>{why}</li>')
     return (f'<div class="kcr-answer"><p class="kcr-answer-lead">{esc(lead)}</p>'
             f'<ul class="kcr-answer-list">{"".join(items)}</ul></div>\n')
