@@ -7,8 +7,9 @@
 Kill loop: on a throw-away copy of the real references.bib, each run starts
 `kcr add-ref` on one of the real Zotero exports and, after a random delay (up
 to a little more than an undisturbed run takes), sends SIGKILL or SIGINT.
-Half of the runs set KCR_TEST_WRITE_PAUSE so that the write itself takes
-longer and kills land inside it more often.  After each run references.bib
+Every other run waits until the new file's temporary file appears and
+then signals within the write, which KCR_TEST_WRITE_PAUSE stretches to a few
+tenths of a second so that the signals land inside it.  After each run references.bib
 must be byte-identical to the version before or to the version with the new
 entry (computed by an undisturbed run); anything else counts as corrupted.
 
@@ -71,12 +72,18 @@ class KillSummary:
     sigkill: int = 0
     sigint: int = 0
     stale_temps: int = 0  # temporary files a killed run left (removed by the next run)
+    in_write: int = 0  # signals sent while the new file was being written (its temporary file existed)
     details: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"kill loop: {self.runs} runs ({self.sigkill} SIGKILL, {self.sigint} SIGINT): {self.old} left the old "
+        return (f"kill loop: {self.runs} runs ({self.sigkill} SIGKILL, {self.sigint} SIGINT; {self.in_write} sent while "
+                f"the new file was being written): {self.old} left the old "
                 f"file, {self.new} the new file, {self.corrupted} corrupted; {self.stale_temps} runs left a temporary "
                 "file (removed by the next run)")
+
+
+def _temps(folder: Path) -> list[str]:
+    return [n for n in os.listdir(folder) if n.startswith(".references.bib.") and n.endswith(".tmp")]
 
 
 def _expected(base: Path, export: Path, work: Path) -> bytes | None:
@@ -114,12 +121,20 @@ def kill_loop(runs: int, seed: int = 1, exports: list[Path] | None = None) -> Ki
             shutil.copy2(base, project / "references.bib")
             export = rng.choice(exports)
             sig = rng.choice((signal.SIGKILL, signal.SIGINT))
-            pause = 0.05 if i % 2 else 0.0
-            delay = rng.uniform(0, duration * 1.1 + (0.15 if pause else 0))
+            targeted = i % 2 == 1  # every other run: wait until the write has begun, then kill inside it
+            pause = 0.05 if targeted else 0.0
             proc = subprocess.Popen(command(project, export, verified_of(export)), env=child_env(pause),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if targeted:
+                deadline = time.monotonic() + duration * 5 + 5
+                while proc.poll() is None and time.monotonic() < deadline and not _temps(project):
+                    time.sleep(0.002)
+                delay = rng.uniform(0, 3 * pause)
+            else:
+                delay = rng.uniform(0, duration * 1.1)
             time.sleep(delay)
             if proc.poll() is None:
+                summary.in_write += bool(_temps(project))
                 proc.send_signal(sig)
             out, err = proc.communicate(timeout=60)
             summary.runs += 1
@@ -134,8 +149,7 @@ def kill_loop(runs: int, seed: int = 1, exports: list[Path] | None = None) -> Ki
                 summary.corrupted += 1
                 summary.details.append(f"run {i}: {export.name}, {sig.name} after {delay:.3f}s: {len(now)} bytes; "
                                        f"exit {proc.returncode}; {err.decode(errors='replace')[-300:]}")
-            prefix = ".references.bib."
-            summary.stale_temps += any(n.startswith(prefix) and n.endswith(".tmp") for n in os.listdir(project))
+            summary.stale_temps += bool(_temps(project))
         # the next undisturbed run works and removes what killed runs left behind
         shutil.copy2(base, project / "references.bib")
         done = subprocess.run(command(project, exports[0], verified_of(exports[0])), env=child_env(),
