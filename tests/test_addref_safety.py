@@ -51,6 +51,10 @@ SLIPS = {
                        "booktitle, doi, edition, institution, issn, journal, month, note, notice_date, notice_type, "
                        "notice_url, number, organization, pages, pmcid, pmid, publisher, title, title_supplied, type, "
                        "url, urldate, verified, verified_class, volume, year"),
+    "empty value (was a traceback in kcr check too)": (
+        BIB.replace("  journal  = {Journal of Tests},\n", "  journal  = ,\n"),
+        "references.bib:5:1: field 'journal' of 'smith2020kratom' has no value — write the value as one {braced} "
+        "group and end each field with a comma"),
     "unclosed entry": (BIB + "\n@article{broken2020x,\n  title = {Unclosed,\n",
                        "references.bib:11:1: BibTeX block could not be parsed (Unexpected block start: `@article`. Was "
                        "still looking for field-value closing `}`) — check braces, quotes and the '@type{key,' header "
@@ -151,7 +155,7 @@ def test_failed_write_leaves_the_file_and_no_temp(project: Path, capsys: pytest.
     monkeypatch.setattr(os, "fsync", full_disk)
     code, out = run(project, capsys)
     assert code == 1
-    assert out == (f"{EXPORT}: references.bib could not be written (no space left on the disk) — references.bib is "
+    assert out == ("references.bib: could not be written (no space left on the disk) — references.bib is "
                    "untouched; free some space or fix the permissions, then run add-ref again\n")
     assert bib_path.read_bytes() == before
     assert not [p for p in project.iterdir() if p.suffix == ".tmp"]
@@ -208,3 +212,38 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_mutated_references_bib_is_refused_or_kept_byte_for_byte(tmp_path: Path) -> None:
+    """Random slips anywhere in the real references.bib: add-ref refuses (file untouched) or keeps every byte."""
+    import random
+
+    rng = random.Random(5)
+    real = (ROOT / "references.bib").read_text(encoding="utf-8")
+    root = tmp_path / "p"
+    root.mkdir()
+    outcomes = {"added": 0, "refused": 0}
+    for _ in range(int(os.environ.get("KCR_FUZZ", "40"))):
+        chars = list(real)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(chars))
+            action = rng.choice(("delete", "double", "replace"))
+            if action == "delete":
+                del chars[at]
+            elif action == "double":
+                chars.insert(at, chars[at])
+            else:
+                chars[at] = rng.choice("{}\",=@%#\n ,a")
+        mutated = "".join(chars)
+        (root / "references.bib").write_text(mutated, encoding="utf-8")
+        try:
+            key = addref.add(root, EXPORT, "https://pubmed.ncbi.nlm.nih.gov/31284119/")
+        except addref.AddRefError:
+            outcomes["refused"] += 1
+            assert (root / "references.bib").read_text(encoding="utf-8") == mutated
+            continue
+        outcomes["added"] += 1
+        after = (root / "references.bib").read_text(encoding="utf-8")
+        entry = ENTRY.replace("coe2019kratom", key)
+        assert after.replace("\n\n" + entry, "", 1) == mutated or after.replace(entry + "\n\n", "", 1) == mutated
+    assert outcomes["refused"] and outcomes["added"]

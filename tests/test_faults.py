@@ -51,7 +51,7 @@ def _add_ref(root: Path, preexec=None) -> subprocess.CompletedProcess[str]:
                            VERIFIED], capture_output=True, text=True, preexec_fn=preexec, timeout=120)
 
 
-FULL = (f"{EXPORT}: references.bib could not be written (no space left on the disk) — references.bib is untouched; "
+FULL = ("references.bib: could not be written (no space left on the disk) — references.bib is untouched; "
         "free some space or fix the permissions, then run add-ref again\n")
 
 

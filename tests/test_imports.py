@@ -365,3 +365,44 @@ def test_bibtex_problems_name_the_file_not_input(project: Path, tmp_path: Path,
     assert out.splitlines()[0] == (f"{src}:3:1: field 'year' runs into the next field (a comma is probably missing) — "
                                    "write the value as one {braced} group and end each field with a comma")
     assert "<input>" not in out
+
+
+def test_mutated_exports_never_raise_anything_but_a_message(tmp_path: Path) -> None:
+    """Random slips in every fixture (deleted, doubled or replaced characters): added, or refused with a message."""
+    import random
+
+    from conftest import make_project
+    from kcr import addref
+
+    rng = random.Random(13)
+    root = make_project(tmp_path)
+    base = (root / "references.bib").read_bytes()
+    alphabet = "{}[]\",:=@%#\\\n\t -0123456789abcAZ\u00e9\u0301\u202e\x00\x85"
+    outcomes = {"added": 0, "refused": 0}
+    for export in [*EXPORTS, MEDLINE]:
+        original = export.read_text(encoding="utf-8")
+        for i in range(int(os.environ.get("KCR_FUZZ", "12"))):
+            chars = list(original)
+            for _ in range(rng.randint(1, 4)):
+                at = rng.randrange(len(chars))
+                action = rng.choice(("delete", "double", "replace"))
+                if action == "delete":
+                    del chars[at]
+                elif action == "double":
+                    chars.insert(at, chars[at])
+                else:
+                    chars[at] = rng.choice(alphabet)
+            src = tmp_path / f"m{i}{''.join(export.suffixes)}"
+            src.write_text("".join(chars), encoding="utf-8")
+            (root / "references.bib").write_bytes(base)
+            try:
+                addref.add(root, src, "https://example.org/checked")
+                outcomes["added"] += 1
+                problems = Problems()
+                bib.parse((root / "references.bib").read_text(encoding="utf-8"), problems)
+                assert problems == [], (src.read_text(encoding="utf-8"), problems)
+            except addref.AddRefError as exc:
+                outcomes["refused"] += 1
+                assert (root / "references.bib").read_bytes() == base
+                assert "\n" not in str(exc) or str(exc).startswith("the entry is incomplete:")
+    assert outcomes["added"] and outcomes["refused"]

@@ -52,6 +52,10 @@ class BibFileError(AddRefError):
         self.problems, self.why = problems, why
 
 
+class BibWriteError(AddRefError):
+    """references.bib could not be written (full disk, permissions); it was left as it was."""
+
+
 @dataclass
 class Report:
     """What one add-ref run did, for the command's output."""
@@ -207,8 +211,8 @@ def add(root: Path, source: Path, verified: str, report: Report | None = None) -
             return _add_locked(bib_path, record, fields, report)
     except OSError as exc:
         what = "no space left on the disk" if safewrite.is_no_space(exc) else (exc.strerror or type(exc).__name__)
-        raise AddRefError(f"references.bib could not be written ({what}) — {UNTOUCHED}; "
-                          "free some space or fix the permissions, then run add-ref again") from None
+        raise BibWriteError(f"could not be written ({what}) — {UNTOUCHED}; free some space or fix the "
+                            "permissions, then run add-ref again") from None
 
 
 def _add_locked(bib_path: Path, record: Record, fields: dict[str, str], report: Report) -> str:

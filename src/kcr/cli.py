@@ -112,6 +112,9 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
         print(printable(f"{args.file}:{exc.line}:{exc.col}: {exc.what} — {exc.todo}"))
         print(f"{addref.UNTOUCHED}.")
         return 1
+    except addref.BibWriteError as exc:
+        print(f"references.bib: {exc}")
+        return 1
     except addref.BibFileError as exc:
         for line in exc.problems:
             print(printable(line))

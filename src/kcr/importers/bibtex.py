@@ -23,7 +23,7 @@ from bibtexparser.model import (
 
 from .. import bib
 from .latex import decode
-from .record import ExportError, Name, Record, pages, too_many, year_of
+from .record import ExportError, Name, Record, pages, shown, too_many, year_of
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -128,7 +128,7 @@ def _record(block: Entry) -> Record:
         elif name in ("year", "date"):
             y = year_of(value)
             if not y:
-                raise ExportError(f"field '{name}' '{value}' holds no four-digit year",
+                raise ExportError(f"field '{name}' '{shown(value)}' holds no four-digit year",
                                   "give the year of publication", field_lines.get(name, line))
             rec.set("year", y)
         else:

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from .record import ExportError, Name, Record, pages, too_many, year_of
+from .record import ExportError, Name, Record, pages, shown, too_many, year_of
 
 TYPES = {"article-journal": "article", "article": "article", "article-magazine": "article",
          "article-newspaper": "article", "review": "article", "report": "report", "book": "book",
@@ -68,7 +68,7 @@ def _record(data: dict, source: str) -> Record:
     ctype = _text(data, "type", source)
     rec = Record(TYPES.get(ctype, "misc"))
     if ctype not in TYPES:
-        rec.notes.append(f"CSL type '{ctype or '(none)'}' imported as @misc")
+        rec.notes.append(f"CSL type '{shown(ctype) or '(none)'}' imported as @misc")
     used = {"type", "id", "citation-key"}  # the exporter's own keys are ignored: add-ref makes its own
     for key, name in TEXT.items():
         value = _text(data, key, source, numbers=key in ("volume", "issue", "edition", "PMID"))

@@ -67,3 +67,9 @@ def too_many(count: int, what: str = "records") -> ExportError:
     """A file with several works is refused as a whole: never merged, never partly added."""
     return ExportError(f"the file holds {count} {what}; add-ref adds one work at a time",
                        "export each work to its own file and add them one by one (each needs its own --verified page)")
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value quoted in a message: whitespace collapsed, cut short."""
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
