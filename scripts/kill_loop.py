@@ -52,7 +52,9 @@ def verified_of(path: Path) -> str:
 
 
 def command(root: Path, export: Path, verified: str) -> list[str]:
-    return [sys.executable, "-m", "kcr.cli", "--root", str(root), "add-ref", str(export), "--verified", verified]
+    # where the address does not say what kind of page it is, call it a repository (not what the loop tests)
+    cls = [] if bib.expected_class(verified) else ["--verified-class", "repository"]
+    return [sys.executable, "-m", "kcr.cli", "--root", str(root), "add-ref", str(export), "--verified", verified, *cls]
 
 
 def child_env(pause: float = 0.0) -> dict[str, str]:

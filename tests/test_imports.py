@@ -64,7 +64,9 @@ def expected(work: str) -> dict[str, str]:
 
 
 def add(root: Path, export: Path, verified: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(["--root", str(root), "add-ref", str(export), "--verified", verified])
+    # the kind of page is not what these tests are about: where the address does not say it, call it a repository
+    cls = [] if bib.expected_class(verified) else ["--verified-class", "repository"]
+    code = main(["--root", str(root), "add-ref", str(export), "--verified", verified, *cls])
     return code, capsys.readouterr().out
 
 
