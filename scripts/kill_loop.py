@@ -92,7 +92,7 @@ def _expected(base: Path, export: Path, work: Path) -> bytes | None:
     """references.bib after an undisturbed add of ``export`` to the base file (in-process); None if refused."""
     shutil.copy2(base, work / "references.bib")
     try:
-        addref.add(work, export, verified_of(export))
+        addref.add(work, export, verified_of(export), verified_class=bib.expected_class(verified_of(export)) or "repository")
     except addref.AddRefError:  # e.g. the work has since been added to the real references.bib
         return None
     return (work / "references.bib").read_bytes()

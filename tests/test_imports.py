@@ -54,6 +54,7 @@ def expected(work: str) -> dict[str, str]:
         "pages": item["page"].replace("-", "--"),
         "doi": item["DOI"].lower(),
         "verified": seen(work),
+        "verified_class": bib.expected_class(seen(work)) or "repository",  # as add() passes it
     }
     pmid = re.search(r"PMID: ([0-9]+)", item.get("note", ""))
     if pmid:
@@ -105,7 +106,7 @@ def test_the_four_formats_of_one_work_give_the_same_entry(work: str, tmp_path: P
         if export.suffix not in (".bib", ".ris", ".json"):
             continue
         root = make_project(tmp_path / export.name)
-        key = addref.add(root, export, seen(work))
+        key = addref.add(root, export, seen(work), verified_class=bib.expected_class(seen(work)) or "repository")
         entries[export.name] = bib_entry((root / "references.bib").read_text(encoding="utf-8"), key)
     assert len(entries) == 4
     assert len(set(entries.values())) == 1, entries
@@ -126,7 +127,7 @@ def test_pubmed_nbib_record(project: Path, capsys: pytest.CaptureFixture[str]) -
                   "Wrana, J L and O'Connor, M B",
         "year": "1999", "journal": "Genes & development", "volume": "13", "number": "1", "pages": "98--111",
         "doi": "10.1101/gad.13.1.98", "pmid": "9887103", "pmcid": "PMC316373",
-        "verified": "https://pubmed.ncbi.nlm.nih.gov/9887103/",
+        "verified": "https://pubmed.ncbi.nlm.nih.gov/9887103/", "verified_class": "pubmed",
     }
     assert check_problems(project) == []
 
@@ -229,7 +230,7 @@ def test_csl_null_is_absent_not_none(project: Path, tmp_path: Path, capsys: pyte
     text = (project / "references.bib").read_text(encoding="utf-8")
     assert "None" not in text
     assert bib.parse(text, Problems())["nulls2020null"].fields.keys() == {"title", "author", "year", "journal", "doi",
-                                                                         "verified"}
+                                                                         "verified", "verified_class"}
 
 
 WRONG_TYPES = [
@@ -398,7 +399,7 @@ def test_mutated_exports_never_raise_anything_but_a_message(tmp_path: Path) -> N
             src.write_text("".join(chars), encoding="utf-8")
             (root / "references.bib").write_bytes(base)
             try:
-                addref.add(root, src, "https://example.org/checked")
+                addref.add(root, src, "https://example.org/checked", verified_class="publisher")
                 outcomes["added"] += 1
                 problems = Problems()
                 bib.parse((root / "references.bib").read_text(encoding="utf-8"), problems)

@@ -70,10 +70,15 @@ def authors(names: Iterable[Name]) -> str:
     return " and ".join(name(n) for n in names)
 
 
+UNALIGNED = {"verified_class", "title_supplied", "notice_type", "notice_url", "notice_date"}
+
+
 def entry(ref: Reference) -> str:
     """One entry in canonical form: fixed field order, aligned, braced values."""
     names = [f for f in FIELD_ORDER if ref.get(f)] + sorted(f for f in ref.fields if f not in FIELD_ORDER and ref.get(f))
-    width = max((len(n) for n in names), default=0)
+    # the long provenance names (verified_class, title_supplied, notice_*) do not widen the alignment,
+    # as in the rest of references.bib
+    width = max((len(n) for n in names if n not in UNALIGNED), default=0)
     lines = [f"@{ref.entry_type}{{{ref.key},"]
     lines += [f"  {n.ljust(width)} = {{{ref.fields[n]}}}," for n in names]
     lines.append("}")
