@@ -73,6 +73,13 @@ def on_pre_build(config, **kwargs):
             _edit_paths.update(generate.read_manifest(docs))
         except (OSError, ValueError):
             pass
+        # the home page includes generated parts: before any good generation they do not exist yet, and
+        # the include would stop the build; empty stand-ins let it finish (every page shows the problems)
+        for part in (generate.HOME_ANSWER, generate.HOME_CHART):
+            path = docs / part
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("", encoding="utf-8")
         return
     _edit_paths.update(out.edit_paths)
 

@@ -168,6 +168,7 @@ def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> N
 def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
     w = Watched(chromium, permissions=["clipboard-read", "clipboard-write"])
     w.goto(server.url + "claims/kratom-is-safer/")
+    w.page.click(".kcr-cite-more > summary")  # BibTeX, RIS and CSL-JSON are one click away
     w.page.click('button[data-copy="cite-bib"]')
     w.page.wait_for_function("document.querySelector('button[data-copy=\"cite-bib\"]').textContent === 'Copied'")
     assert w.page.evaluate("navigator.clipboard.readText()") == w.page.locator("#cite-bib").text_content()

@@ -79,7 +79,10 @@ def inject(root: Path) -> int:
         if name in BIB_FIELDS and line.rstrip().endswith("},"):
             payload = PAYLOADS[n % len(PAYLOADS)].replace("{", "(").replace("}", ")")
             value = line.split("= {", 1)[1][:-2]
-            line = f"  {name} = {{{value} {payload}}},"
+            if name == "title" and value.startswith("[") and value.endswith("]"):  # a supplied title stays bracketed
+                line = f"  {name} = {{{value[:-1]} {payload}]}},"
+            else:
+                line = f"  {name} = {{{value} {payload}}},"
             n += 1
         out.append(line)
     bib.write_text("\n".join(out) + "\n", encoding="utf-8")

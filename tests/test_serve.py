@@ -19,9 +19,13 @@ import pytest
 import yaml
 
 from browser import ARGS, CHROMIUM, copy_project, require_browser
+from conftest import ROOT
 from kcr import check
 
 RECORD = "claims/kratom-is-safer.yaml"
+# the verdict badge of that record as the page shows it
+SAFER_VERDICT = "Verdict: " + yaml.safe_load((ROOT / RECORD).read_text(encoding="utf-8"))["verdict"].replace(
+    "-", " ").capitalize()
 MOUNT = "kratom-claims-review/"  # mkdocs serves under site_url's path
 
 
@@ -96,7 +100,7 @@ def test_a_broken_record_shows_its_problems_on_every_page_and_the_site_recovers(
     root, srv = served
     original = (root / RECORD).read_text(encoding="utf-8")
     page = wait_for(srv.url + "claims/kratom-is-safer/", 200)
-    assert "Verdict: Unsupported" in page
+    assert SAFER_VERDICT in page
     problems = break_record(root, "<script>alert(1)</script>")
     assert len(problems) == 1 and problems[0].startswith(f"{RECORD}:")
     body = wait_for(srv.url + "claims/", 503, seconds=30)
@@ -108,7 +112,7 @@ def test_a_broken_record_shows_its_problems_on_every_page_and_the_site_recovers(
         assert status == 503 and html.escape(problems[0]) in other, rel
     (root / RECORD).write_text(original, encoding="utf-8")
     page = wait_for(srv.url + "claims/kratom-is-safer/", 200, seconds=30)
-    assert "Verdict: Unsupported" in page
+    assert SAFER_VERDICT in page
     assert 'http-equiv="Content-Security-Policy"' in page
 
 
@@ -136,7 +140,7 @@ def test_open_pages_reload_to_the_problems_and_back_under_the_policy(served) -> 
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 503" not in m.text else None)
         page.goto(srv.url + "claims/kratom-is-safer/")
-        assert page.locator(".kcr-verdict").inner_text() == "Verdict: Unsupported"
+        assert page.locator(".kcr-verdict").inner_text() == SAFER_VERDICT
         break_record(root, "bogus")
         page.locator("h1", has_text="The records do not pass the checker").wait_for(timeout=30_000)
         data = yaml.safe_load(original)

@@ -24,6 +24,6 @@ STYLE_ATTRIBUTES: dict[str, str] = {
 FILES: dict[str, str] = {
     'assets/kcr-cite.css': 'sha256-h2bfdYtWX7MpsHahLuvF6T45x1xNR37HI3APhVQqz3A=',
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
-    'assets/kcr.css': 'sha256-i6lQq7oqP1eho7c7EpwAr1Gb3OhKWRKp5PwVK4cWN3I=',
+    'assets/kcr.css': 'sha256-q1HdwzLcVQ8zwlUVwMMV9++AeiEnGYoUdI3jxUJms18=',
     'assets/kcr.js': 'sha256-mbDnnmLFbEvfbAsQcuRl8S8El/kNidoN+0S4jBBLt4c=',
 }
