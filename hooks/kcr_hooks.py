@@ -50,7 +50,7 @@ def on_config(config, **kwargs):
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit() else None
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit() else None
     config.extra["build"] = {"commit": commit or "unknown", "date": when.strftime("%Y-%m-%d") if when else "unknown"}
     return config
 
@@ -152,7 +152,7 @@ def _show_problems(server):
         serve_status.begin()
         try:
             build()
-        except Exception as exc:  # noqa: BLE001 - any failed rebuild is shown, not left hanging
+        except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:
             serve_status.finish()

@@ -557,7 +557,7 @@ def versions() -> str:
     for dist in ("mkdocs", "mkdocs-material", "jsonschema", "bibtexparser", "citeproc-py", "PyYAML"):
         try:
             parts.append(f"{dist} {version(dist)}")
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     return ", ".join(parts)
 
@@ -657,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         write_report(args, state["results"], state["profiles"], state["command"], state["started"], state["revision"])
         return 0
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kcr-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -49,8 +49,9 @@ def main() -> int:
         root = Path(tmp) / "repo"
         shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "site", ".git", "__pycache__"))
         port = free_port()
-        import yaml
         from urllib.parse import urlsplit
+
+        import yaml
 
         prefix = urlsplit(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
         url = f"http://127.0.0.1:{port}{prefix}claims/{CLAIM}/"  # mkdocs serve mounts the site at site_url's path

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import bibtexparser

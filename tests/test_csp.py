@@ -77,7 +77,7 @@ def server(site: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def chromium(server: Server):  # noqa: ANN201 - Playwright's type
+def chromium(server: Server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -89,7 +89,7 @@ def chromium(server: Server):  # noqa: ANN201 - Playwright's type
 class Watched:
     """A browser context whose pages record CSP violations and console errors."""
 
-    def __init__(self, browser, **options) -> None:  # noqa: ANN001, ANN003
+    def __init__(self, browser, **options) -> None:
         self.context = browser.new_context(**options)
         self.context.add_init_script(LISTEN)
         self.page = self.context.new_page()
@@ -112,7 +112,7 @@ class Watched:
         self.context.close()
 
 
-def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server, chromium) -> None:  # noqa: ANN001
+def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server, chromium) -> None:
     """The control for the tests below: an inline script added to a page is refused, and reported."""
     w = Watched(chromium)
     w.goto(server.url + "claims/")
@@ -124,7 +124,7 @@ def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server
     assert len(w.violations) == 1 and w.violations[0].startswith("script-src-elem inline"), w.violations
 
 
-def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None:  # noqa: ANN001
+def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None:
     w = Watched(chromium)
     for rel in PAGES:
         w.goto(server.url + rel)
@@ -134,7 +134,7 @@ def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None
     assert w.violations == [] and w.errors == []
 
 
-def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_search_works_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium)
     w.goto(server.url)
     results = w.page.locator(".md-search-result__item a")
@@ -144,7 +144,7 @@ def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noq
         try:
             results.first.wait_for(timeout=1_500)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; retry
+        except Exception:
             w.page.fill("input.md-search__input", "")
     results.first.wait_for(timeout=5_000)
     w.page.keyboard.press("Enter")  # submitting the search form must not trip form-action 'none'
@@ -153,7 +153,7 @@ def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noq
     assert w.violations == [] and w.errors == []
 
 
-def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium)
     w.goto(server.url + "claims/kratom-is-safer/")
     assert w.page.get_attribute("body", "data-md-color-scheme") == "default"
@@ -165,7 +165,7 @@ def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> N
     assert w.violations == [] and w.errors == []
 
 
-def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium, permissions=["clipboard-read", "clipboard-write"])
     w.goto(server.url + "claims/kratom-is-safer/")
     w.page.click(".kcr-cite-more > summary")  # BibTeX, RIS and CSL-JSON are one click away

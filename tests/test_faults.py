@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys

@@ -400,9 +400,7 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
 def run(root: Path, files: dict[str, str | None]) -> list[str]:
     for rel, text in files.items():
         path = root / rel
-        if text is None:
-            path.unlink()
-        elif text == "":
+        if text is None or text == "":
             path.unlink()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,7 @@ def free_port() -> int:
 def get(url: str) -> tuple[int, str]:
     """GET with a timeout: a hanging request fails the test instead of stalling it."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - a loopback URL
+        with urllib.request.urlopen(url, timeout=5) as r:
             return r.status, r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode("utf-8")
@@ -96,7 +96,7 @@ def break_record(root: Path, verdict: str) -> list[str]:
     return [str(p) for p in check.load(root).problems]
 
 
-def test_a_broken_record_shows_its_problems_on_every_page_and_the_site_recovers(served) -> None:  # noqa: ANN001
+def test_a_broken_record_shows_its_problems_on_every_page_and_the_site_recovers(served) -> None:
     root, srv = served
     original = (root / RECORD).read_text(encoding="utf-8")
     page = wait_for(srv.url + "claims/kratom-is-safer/", 200)
@@ -127,7 +127,7 @@ def test_serve_starts_on_a_broken_record_and_shows_the_problems(tmp_path: Path) 
         srv.stop()
 
 
-def test_open_pages_reload_to_the_problems_and_back_under_the_policy(served) -> None:  # noqa: ANN001
+def test_open_pages_reload_to_the_problems_and_back_under_the_policy(served) -> None:
     require_browser()
     from playwright.sync_api import sync_playwright
 

@@ -9,8 +9,9 @@ cannot drift apart.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .problems import Problems
 

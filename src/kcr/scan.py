@@ -185,7 +185,7 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
     return findings
 
 
-def _ancestors(node):  # noqa: ANN001, ANN202 - selectolax nodes
+def _ancestors(node):
     parent = node.parent
     while parent is not None:
         yield parent

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import records
-from .records import cited_refs
 from .problems import Problems
+from .records import cited_refs
 from .withdrawn import is_date
 
 DIR = "research/search-logs"

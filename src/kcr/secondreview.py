@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import records
-from .records import cited_refs
 from .problems import Problems
+from .records import cited_refs
 from .withdrawn import is_date
 
 DIR = "research/second-reviews"

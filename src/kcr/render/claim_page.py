@@ -5,11 +5,6 @@ from __future__ import annotations
 from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
-from .pagecite import PageCitation, cite_block, heading
-from .provenance import notice_banner, reference_flags
-from .research_pages import claim_lines
-from .verdict_marks import contradicting_marker, starting_point
-from .sentences import reading_numbers
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -22,6 +17,11 @@ from .html import (
     pubmed_url,
     verdict_badge,
 )
+from .pagecite import PageCitation, cite_block, heading
+from .provenance import notice_banner, reference_flags
+from .research_pages import claim_lines
+from .sentences import reading_numbers
+from .verdict_marks import contradicting_marker, starting_point
 
 DESIGNS = {
     "systematic-review": "Systematic review", "meta-analysis": "Meta-analysis", "rct": "Randomised trial",

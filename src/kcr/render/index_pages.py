@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..bib import Reference
-from ..latex import to_text
 from ..check import Review
 from ..claims import Claim
+from ..latex import to_text
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
 from .html import (
     CERTAINTY,
@@ -21,8 +21,8 @@ from .html import (
     region,
     verdict_badge,
 )
-from .sentences import article_order, reading_numbers
 from .provenance import notice_flag, reference_details
+from .sentences import article_order, reading_numbers
 from .verdict_marks import contradicting_marker
 from .withdrawn_page import index_section
 

@@ -242,7 +242,7 @@ def build_date(root: Path) -> str | None:
             return None
     if not stamp.isdigit():
         return None
-    return datetime.datetime.fromtimestamp(int(stamp), datetime.timezone.utc).strftime("%Y-%m-%d")
+    return datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).strftime("%Y-%m-%d")
 
 
 def page_citation(claim: Claim, site_url: str, accessed: str | None = None) -> PageCitation:

@@ -199,7 +199,7 @@ class ImageCache:
             pass  # a cache that cannot be written only costs time
 
 
-def card(cite: "PageCitation") -> Card:
+def card(cite: PageCitation) -> Card:
     """The card of one claim page."""
     return Card(cite.statement, cite.verdict_label, cite.verdict, cite.certainty_label, cite.certainty)
 
