@@ -11,6 +11,7 @@ a build is refused answers every page with the list of problems
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -69,10 +70,9 @@ def on_pre_build(config, **kwargs):
         out = generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         _refuse("The records do not pass the checker", str(exc).splitlines())
-        try:  # serving: the pages of the last good generation stay, the served site shows the problems
+        # serving: the pages of the last good generation stay, the served site shows the problems
+        with contextlib.suppress(OSError, ValueError):
             _edit_paths.update(generate.read_manifest(docs))
-        except (OSError, ValueError):
-            pass
         # the home page includes generated parts: before any good generation they do not exist yet, and
         # the include would stop the build; empty stand-ins let it finish (every page shows the problems)
         for part in (generate.HOME_ANSWER, generate.HOME_CHART):
@@ -177,7 +177,7 @@ def _show_problems(server):
         if path == serve_status.STATUS_PATH:
             start_response("200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
             return [str(number).encode()]
-        if problems and (path + "/").startswith(mount) and (path.endswith("/") or path.endswith(".html")):
+        if problems and (path + "/").startswith(mount) and path.endswith(("/", ".html")):
             body = serve_status.error_page(number, title, problems)
             start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8"),
                                                         ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])

@@ -20,27 +20,27 @@ FIELD_ORDER = ["title", "author", "year", "journal", "booktitle", "publisher", "
                "verified_class", "title_supplied", "notice_type", "notice_url", "notice_date"]
 
 
-class ValueProblem(ValueError):
+class UnwritableValueError(ValueError):
     """A value cannot be written as one plain BibTeX group; the message says why."""
 
 
 def text(value: str) -> str:
-    """``value`` as the inside of a braced BibTeX value, or ValueProblem.
+    """``value`` as the inside of a braced BibTeX value, or UnwritableValueError.
 
     Balanced braces are kept (they read back unchanged); an unbalanced brace or a
     backslash cannot be written so that the value reads back the same and passes
     ``kcr check``, so it is refused rather than silently changed.
     """
     if "\\" in value:
-        raise ValueProblem("holds a backslash, which BibTeX reads as the start of a command")
+        raise UnwritableValueError("holds a backslash, which BibTeX reads as the start of a command")
     depth = 0
     for ch in value:
         depth += ch == "{"
         depth -= ch == "}"
         if depth < 0:
-            raise ValueProblem("holds a '}' without a matching '{'")
+            raise UnwritableValueError("holds a '}' without a matching '{'")
     if depth:
-        raise ValueProblem("holds a '{' without a matching '}'")
+        raise UnwritableValueError("holds a '{' without a matching '}'")
     return value
 
 

@@ -286,8 +286,8 @@ def _changelog_rules(claim: Claim, problems: Problems) -> None:
         problems.add(p, line, col, f"version {version} is not the latest changelog version {max(versions)}",
                      "set version to the newest changelog entry's version")
     dates = [e.get("date") for e in log if isinstance(e, dict)]
-    if isinstance(d.get("reviewed"), str) and _is_date(d["reviewed"]) and all(isinstance(x, str) for x in dates) and dates:
-        if max(dates) > d["reviewed"] and _is_date(max(dates)):
+    if (isinstance(d.get("reviewed"), str) and _is_date(d["reviewed"]) and all(isinstance(x, str) for x in dates)
+            and dates and max(dates) > d["reviewed"] and _is_date(max(dates))):
             line, col = claim.pos("reviewed")
             problems.add(p, line, col, f"reviewed date {d['reviewed']} is older than the changelog's {max(dates)}",
                          "set reviewed to the date of the latest review")

@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(printable(str(exc)))
         print("Build refused; nothing was written or removed.", file=sys.stderr)
         return 1
-    return _mkdocs(args, "build", extra + ["--site-dir", str(target)], before=lambda: sitedir.mark(target))
+    return _mkdocs(args, "build", [*extra, "--site-dir", str(target)], before=lambda: sitedir.mark(target))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -21,7 +21,8 @@ from .problems import Problems
 
 def _old_text(root: Path, rev: str, path: str) -> str | None:
     try:
-        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=root, capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=root, capture_output=True, text=True, timeout=30,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout if proc.returncode == 0 else None
@@ -30,7 +31,7 @@ def _old_text(root: Path, rev: str, path: str) -> str | None:
 def rev_exists(root: Path, rev: str) -> bool:
     try:
         proc = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=root,
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0
@@ -40,7 +41,7 @@ def _old_ids(root: Path, rev: str) -> list[str]:
     """The ids of the records in claims/ at ``rev`` (file names without .yaml)."""
     try:
         proc = subprocess.run(["git", "ls-tree", "-z", "--name-only", rev, "--", f"{DIR}/"], cwd=root,
-                              capture_output=True, timeout=30)
+                              capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return []
     if proc.returncode != 0:
