@@ -108,7 +108,7 @@ def _entry_spans(source: str) -> list[tuple[str, int, int]] | None:
         if not isinstance(block, Entry):
             continue
         raw = block.raw or ""
-        if block.start_line >= len(line_starts):
+        if block.start_line is None or block.start_line >= len(line_starts):
             return None
         start = source.find(raw, line_starts[block.start_line]) if raw else -1
         if start < 0 or "\n" in source[line_starts[block.start_line]:start]:

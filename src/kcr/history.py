@@ -53,7 +53,7 @@ def _old_ids(root: Path, rev: str) -> list[str]:
 def _old_record(root: Path, rev: str, claim: Claim) -> tuple[dict | None, str | None]:
     """The record as it was at ``rev``, found under its id or else under one of its former ids, and that
     former id (None when it had the same id)."""
-    candidates = [(claim.path, None)]
+    candidates: list[tuple[str, str | None]] = [(claim.path, None)]
     candidates += [(f"{DIR}/{f}.yaml", f) for f in claim.data.get("former_ids") or [] if isinstance(f, str)]
     for path, former in candidates:
         text = _old_text(root, rev, path)
@@ -110,7 +110,8 @@ def _compare(claim: Claim, old: dict, former: str | None, rev: str, problems: Pr
                      f"{' and '.join(changes)} {since}, but version is still {new_version}",
                      f"set version: {old_version + 1} and add a changelog entry for it")
         return
-    log = new.get("changelog") if isinstance(new.get("changelog"), list) else []
+    changelog = new.get("changelog")
+    log = changelog if isinstance(changelog, list) else []
     latest = log[-1] if log and isinstance(log[-1], dict) else {}
     if old.get("verdict") != new.get("verdict") and latest.get("conclusion_changed") is not True:
         lline, lcol = claim.pos("changelog", len(log) - 1, "conclusion_changed")
