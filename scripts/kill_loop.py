@@ -157,7 +157,7 @@ def kill_loop(runs: int, seed: int = 1, exports: list[Path] | None = None) -> Ki
             if proc.poll() is None:
                 summary.in_write += bool(_temps(project))
                 proc.send_signal(sig)
-            out, err = proc.communicate(timeout=60)
+            _out, err = proc.communicate(timeout=60)
             summary.runs += 1
             summary.sigkill += sig == signal.SIGKILL
             summary.sigint += sig == signal.SIGINT

@@ -14,7 +14,6 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Union
 
 import pytest
 
@@ -25,7 +24,7 @@ from kcr.cli import main
 
 C = "claims/kratom-eases-withdrawal.yaml"
 B = "references.bib"
-Setup = Union[dict[str, str | bytes], Callable[[Path, pytest.MonkeyPatch], None]]
+Setup = dict[str, str | bytes] | Callable[[Path, pytest.MonkeyPatch], None]
 
 
 def claim(old: str, new: str) -> dict[str, str]:
@@ -487,5 +486,5 @@ def test_symlink_in_site_folders_is_refused(project: Path, folder: str) -> None:
     (project / folder).mkdir(exist_ok=True)
     (project / folder / "leak.md").symlink_to("/etc/hostname")
     problems = [str(p) for p in check.load(project).problems]
-    assert f"{folder}/leak.md:1:1: symbolic link in a folder the site is built from — replace the link with a regular " \
-           "file; links could publish files from outside the project" in problems
+    assert (f"{folder}/leak.md:1:1: symbolic link in a folder the site is built from — replace the link with a regular "
+            "file; links could publish files from outside the project") in problems

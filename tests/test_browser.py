@@ -160,8 +160,7 @@ def test_no_serious_accessibility_violations(server: Server, page, scheme: str) 
             page.click('label[title="Switch to dark mode"]')
             page.wait_for_timeout(600)  # the theme animates the colour change
         results = axe.run(page)
-        for v in results.response["violations"]:
-            if v["impact"] in ("serious", "critical"):
-                for node in v["nodes"]:
-                    found.append(f"{rel or 'home'}: {v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:150]}")
+        found.extend(f"{rel or 'home'}: {v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:150]}"
+                     for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+                     for node in v["nodes"])
     assert found == []

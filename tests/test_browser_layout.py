@@ -455,7 +455,7 @@ def test_claim_page_sentence_links_point_at_the_quoted_sentence(site: tuple[Path
     coverage = BeautifulSoup((site[0] / "coverage" / "index.html").read_text(encoding="utf-8"), "html.parser")
     for claim in REVIEW.claims:
         soup = BeautifulSoup((site[0] / "claims" / claim.id / "index.html").read_text(encoding="utf-8"), "html.parser")
-        for quote, where in zip(claim.data["quotes"], soup.select(".kcr-quote")):
+        for quote, where in zip(claim.data["quotes"], soup.select(".kcr-quote"), strict=True):
             a = where.select_one('a[href^="../../coverage/#s"]')
             target = coverage.select_one(a["href"].split("/")[-1])
             assert a.get_text() == f"sentence {target.select_one('.kcr-snum').get_text()}"

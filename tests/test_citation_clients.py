@@ -276,7 +276,7 @@ def test_references_bib_download(site: Path) -> None:
     assert (ROOT / "references.bib").read_text(encoding="utf-8").count("V{\\'a}radi") >= 1  # the source is unchanged
 
 
-@pytest.mark.parametrize("title, want", [
+@pytest.mark.parametrize(("title", "want"), [
     ("Drug overdose deaths in the United States, 2002–2022", "Drug overdose deaths in the {United States}, 2002–2022"),
     ("Kratom (Mitragyna speciosa) dependence in users", "Kratom ({Mitragyna speciosa}) dependence in users"),
     ("Assessment of Kratom Use Among US Adults", "Assessment of Kratom Use Among {US} Adults"),

@@ -32,9 +32,8 @@ def test_the_allow_list_matches_what_the_site_emits(site: Path) -> None:
                     problems.append(f"{name}: {key} is now {value}")
             elif key not in listed[name]:
                 problems.append(f"{name}: new {key}: {' '.join(value.split())[:80]!r}")
-        for key in listed[name]:
-            if key not in found:
-                problems.append(f"{name}: {key} is in the allow-list but no page emits it any more")
+        problems.extend(f"{name}: {key} is in the allow-list but no page emits it any more"
+                        for key in listed[name] if key not in found)
     assert problems == [], ("\n".join(problems) + "\nIf the change is intended: kcr build --site-dir site; "
                             "review `kcr allowlist site`; then `kcr allowlist --write site`")
 

@@ -8,7 +8,6 @@ static scan is run on a deliberately unsafe build too, and must refuse it.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,14 +89,14 @@ def inject(root: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     base = tmp_path_factory.mktemp("payloads")
     root = copy_project(base / "project")
     placed = inject(root)
     problems = [str(p) for p in check.load(root).problems]
     assert problems == [], problems
     build(root, base / "site")
-    yield base / "site", placed
+    return base / "site", placed
 
 
 def harness(page, url: str) -> list[str]:

@@ -97,7 +97,7 @@ def schema_problems(validator: Draft202012Validator, data: Any, doc: yamlstrict.
         if err.validator == "required":
             missing = err.message.split("'")[1] if "'" in err.message else err.message
             line, col = pos(*path, key=True)
-            todo = hints.get(path + (missing,), f"add {missing}: (see the field guide in CONTRIBUTING.md)")
+            todo = hints.get((*path, missing), f"add {missing}: (see the field guide in CONTRIBUTING.md)")
             problems.add(shown, line, col, f"missing field '{missing}'" + (f" in {field}" if path else ""), todo)
             continue
         line, col = pos(*path)
@@ -138,10 +138,9 @@ def _todo(err: Any) -> str:
         return "use one of: " + ", ".join(str(x) for x in err.validator_value)
     if v == "type":
         want = err.validator_value
-        hint = {"string": "quote the value", "integer": "write a whole number without quotes",
+        return {"string": "quote the value", "integer": "write a whole number without quotes",
                 "boolean": "write true or false", "array": "write a list ('- item' lines)",
                 "object": "write 'field: value' lines"}.get(want, f"use a {want}")
-        return hint
     if v == "pattern":
         if list(err.absolute_path) == ["statement"]:
             return "remove the markup characters < > [ ] { } ` \\ * _ # | (the statement is plain text)"

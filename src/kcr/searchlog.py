@@ -88,7 +88,7 @@ def check(log: records.Record, claims_by_id: dict, problems: Problems) -> None:
             line, col = log.pos("records", i, "ref", key=True)
             problems.add(p, line, col, "an excluded work has a ref",
                          "remove ref (only included works name a references.bib key), or set decision: include")
-    for ref in sorted(set(cited) - set(included), key=cited.get):
+    for ref in sorted(set(cited) - set(included), key=lambda ref: cited[ref]):
         line, col = log.pos("records", key=True)
         problems.add(p, line, col, f"evidence item '{ref}' of {claim.path} is not an included record of this log",
                      f"add a record with decision: include and ref: {ref} (and the search that found it)")

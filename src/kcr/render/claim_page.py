@@ -139,9 +139,8 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
             out.append(f'<h2 id="{key.replace("_", "-")}">{title}</h2>\n\n<div class="kcr-text"><p>{esc(d[key])}</p></div>\n\n')
     if refs:
         out.append('<h2 id="references" data-search-exclude>References</h2>\n\n<ol class="kcr-references">')
-        for r in refs:
-            out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} {reference_flags(r)} '
-                       f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
+        out.extend(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} {reference_flags(r)} '
+                   f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>' for r in refs)
         out.append("</ol>\n\n")
     out.append(_history(d))
     out.append(cite_block(cite))

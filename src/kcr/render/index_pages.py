@@ -265,8 +265,9 @@ def home_answer(review: Review) -> str:
         lead = (f"The published evidence backs {good} of the article's {plural(k, 'central claim')} below "
                 f"(rated accurate or mostly accurate); the rest are {rest_words}.")
     levels = {(c.data.get("certainty") or {}).get("level") for c in claims}
-    if len(levels) == 1 and None not in levels:
-        lead += f" The certainty of the evidence behind each is {CERTAINTY[levels.pop()].lower()}."
+    level = next(iter(levels)) if len(levels) == 1 else None
+    if level is not None:
+        lead += f" The certainty of the evidence behind each is {CERTAINTY[level].lower()}."
     items = []
     for c in claims:
         d = c.data

@@ -237,7 +237,7 @@ def build_date(root: Path) -> str | None:
     if not stamp.isdigit():
         try:
             stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                   timeout=10).stdout.strip()
+                                   timeout=10, check=False).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
     if not stamp.isdigit():
