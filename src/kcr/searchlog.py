@@ -13,7 +13,6 @@ from pathlib import Path
 from . import records
 from .problems import Problems
 from .records import cited_refs
-from .withdrawn import is_date
 
 DIR = "research/search-logs"
 SCHEMA = "schema/search-log.schema.json"
@@ -48,20 +47,8 @@ def check(log: records.Record, claims_by_id: dict, problems: Problems) -> None:
     if not log.valid:
         return
     d, p = log.data, log.path
-    if d["claim"] != log.stem:
-        line, col = log.pos("claim")
-        problems.add(p, line, col, f"claim '{d['claim']}' does not match the file name '{log.stem}.yaml'",
-                     f"set claim: {log.stem} or rename the file to {d['claim']}.yaml")
-        return
-    if not is_date(d["date"]):
-        line, col = log.pos("date")
-        problems.add(p, line, col, f"date '{d['date']}' is not a valid YYYY-MM-DD date",
-                     'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
-    claim = claims_by_id.get(d["claim"])
+    claim = records.claim_of(log, claims_by_id, problems, "search log for")
     if claim is None:
-        line, col = log.pos("claim")
-        problems.add(p, line, col, f"search log for '{d['claim']}', which is not a claim record",
-                     f"name an existing claim (claims/<id>.yaml), or remove {p}")
         return
     refs = cited_refs(claim.data)
     if refs is None:
