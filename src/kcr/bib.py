@@ -28,7 +28,7 @@ from bibtexparser.model import (
 )
 
 from .problems import Problems
-from .textfile import skeleton
+from .textfile import is_date, skeleton
 
 PATH = "references.bib"
 MAX_BYTES = 16_000_000  # ~30,000 entries; enforced before parsing
@@ -64,7 +64,6 @@ VERIFIED_LABELS = {
 }
 NOTICE_TYPES = ("retraction", "correction", "expression-of-concern")
 NOTICE_LABELS = {"retraction": "Retracted", "correction": "Corrected", "expression-of-concern": "Expression of concern"}
-DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # host → the class its pages are; a host ending in one of AGENCY_SUFFIXES is an agency's
 HOST_CLASSES = {
     "pubmed.ncbi.nlm.nih.gov": "pubmed", "pmc.ncbi.nlm.nih.gov": "pmc",
@@ -520,24 +519,12 @@ def _notice(ref: Reference, problems: Problems, path: str) -> bool:
                      f"field 'notice_url' of '{ref.key}' is not a plain https URL",
                      "use a full https:// address (no javascript:, data: or protocol-relative links)")
         ok = False
-    if when and not _is_date(when):
+    if when and not is_date(when):
         problems.add(path, ref.field_lines.get("notice_date", ref.line), 1,
                      f"notice_date '{when[:40]}' of '{ref.key}' is not a valid YYYY-MM-DD date",
                      "write it as YYYY-MM-DD, e.g. 2024-05-31")
         ok = False
     return ok
-
-
-def _is_date(value: str) -> bool:
-    from datetime import date
-
-    if not DATE_RE.match(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> None:

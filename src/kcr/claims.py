@@ -7,7 +7,6 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ VERDICT_WORDS = re.compile(
     r"\b(" + "|".join("".join({"i": "[il1]", "l": "[il1]", "o": "[o0]"}.get(ch, ch) for ch in w)
                       for w in VERDICT_WORD_LIST) + r")\b", re.I)
 MARKUP = re.compile(r"[<>\[\]{}`\\*_#|]")
-DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 @dataclass
@@ -159,7 +157,7 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
     log = d.get("changelog")
     for path in [("reviewed",)] + [("changelog", i, "date") for i in range(len(log) if isinstance(log, list) else 0)]:
         value = _get(d, path)
-        if isinstance(value, str) and not _is_date(value):
+        if isinstance(value, str) and not textfile.is_date(value):
             line, col = claim.pos(*path)
             problems.add(p, line, col, f"date '{value}' is not a valid YYYY-MM-DD date",
                          'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
@@ -206,16 +204,6 @@ def _get(d: Any, path: tuple) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return d
-
-
-def _is_date(value: str) -> bool:
-    if not DATE_RE.match(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _verdict_rules(claim: Claim, problems: Problems) -> None:
@@ -289,8 +277,8 @@ def _changelog_rules(claim: Claim, problems: Problems) -> None:
     dates: list[str] = [e["date"] for e in entries if isinstance(e.get("date"), str)]
     reviewed = d.get("reviewed")
     # only when every entry has a date, so that the latest one is known
-    if (dates and len(dates) == len(entries) and isinstance(reviewed, str) and _is_date(reviewed)
-            and max(dates) > reviewed and _is_date(max(dates))):
+    if (dates and len(dates) == len(entries) and isinstance(reviewed, str) and textfile.is_date(reviewed)
+            and max(dates) > reviewed and textfile.is_date(max(dates))):
         line, col = claim.pos("reviewed")
         problems.add(p, line, col, f"reviewed date {reviewed} is older than the changelog's {max(dates)}",
                      "set reviewed to the date of the latest review")

@@ -217,3 +217,19 @@ def skeleton_map(text: str) -> tuple[str, list[int]]:
 def skeleton(text: str) -> str:
     """``text`` as it looks: see :func:`skeleton_map`."""
     return skeleton_map(text)[0]
+
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def is_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (every date field of records, references and logs)."""
+    from datetime import date
+
+    if not _DATE_RE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

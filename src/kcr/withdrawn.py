@@ -9,13 +9,13 @@ entry for every record deleted since REV.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from jsonschema.exceptions import SchemaError
 
 from . import records, yamlstrict
 from .problems import Problems
+from .textfile import is_date
 
 PATH = "source/withdrawn.yaml"
 SCHEMA = "schema/withdrawn.schema.json"
@@ -36,13 +36,6 @@ class Withdrawal:
 
     def pos(self, *path: object, key: bool = False) -> tuple[int, int]:
         return self.doc.pos((self.index, *path), key=key)
-
-
-def is_date(value: str) -> bool:
-    try:
-        return len(value) == 10 and date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        return False
 
 
 def load(root: Path, problems: Problems) -> list[Withdrawal]:
