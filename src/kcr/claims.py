@@ -172,20 +172,19 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
 def _statement_rules(claim: Claim, statement: str, problems: Problems) -> None:
     """Verdict words and markup in the statement, compared as the text looks (NFKC and look-alike letters)."""
     seen, index = textfile.skeleton_map(statement)
-    line, col = claim.pos("statement")
     m = VERDICT_WORDS.search(seen)
     if m:
         written = statement[index[m.start()]:index[m.end() - 1] + 1]
         what = f"statement contains the verdict word '{m.group()}'"
         if written != m.group():
             what += f" (written with look-alike characters as '{written}')"
-        problems.add(claim.path, line, col, what,
+        problems.add(claim.path, *claim.pos("statement"), what,
                      "state the claim neutrally; the verdict goes in the verdict field")
     if not MARKUP.search(statement):  # markup written plainly is reported by the schema's pattern
         m = MARKUP.search(seen)
         if m:
             written = statement[index[m.start()]]
-            problems.add(claim.path, line, col,
+            problems.add(claim.path, *claim.pos("statement"),
                          f"statement contains '{written}' (U+{ord(written):04X}), a look-alike of the markup character '{m.group()}'",
                          "remove the markup characters < > [ ] { } ` \\ * _ # | and their look-alikes (the statement is plain text)")
 
@@ -255,12 +254,11 @@ def _verdict_rules(claim: Claim, problems: Problems) -> None:
         reasons = [r for r in _list(cert.get("reasons")) if isinstance(r, dict)]
         total = LEVELS[cert["start"]] + sum(r.get("change", 0) for r in reasons if isinstance(r.get("change"), int))
         expected = LEVEL_NAMES[min(4, max(1, total))]
-        line, col = claim.pos("certainty", "level")
         if cert["level"] != "high" and not reasons and not cert.get("basis"):
-            problems.add(p, line, col, f"certainty '{cert['level']}' is below high but no reason is given",
+            problems.add(p, *claim.pos("certainty", "level"), f"certainty '{cert['level']}' is below high but no reason is given",
                          "add certainty.reasons (domain, change, reason) or certainty.basis for a low starting point")
         elif expected != cert["level"]:
-            problems.add(p, line, col,
+            problems.add(p, *claim.pos("certainty", "level"),
                          f"certainty level '{cert['level']}' does not follow from start '{cert['start']}' and the changes (gives '{expected}')",
                          "correct the level or the changes in certainty.reasons")
     if d.get("checkable") is True and isinstance(d.get("evidence"), list):

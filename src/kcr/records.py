@@ -13,8 +13,9 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -27,6 +28,40 @@ def _validator(schema_text: str) -> Draft202012Validator:
     schema = json.loads(schema_text)
     Draft202012Validator.check_schema(schema)  # the slow part (~0.1 s): done once per schema text
     return Draft202012Validator(schema)
+
+
+# compiled checkers by the validator they stand for (the validator is kept, so its id is never reused)
+_FAST: dict[int, tuple[Draft202012Validator, Callable[[Any], Any] | None]] = {}
+
+
+def _fast_check(validator: Draft202012Validator) -> Callable[[Any], Any] | None:
+    """The validator's schema compiled to Python by fastjsonschema (~40x faster than jsonschema on a valid
+    record), or None when it cannot be compiled.
+
+    Used only to pass records: a record it rejects, or one it cannot judge, goes
+    through jsonschema, which names every problem.  Both read ``pattern`` with
+    Python's ``re``, and the schemas use only keywords draft-07 also has.
+    """
+    entry = _FAST.get(id(validator))
+    if entry is None or entry[0] is not validator:
+        try:
+            compiled = fastjsonschema.compile(validator.schema)
+        except Exception:  # noqa: BLE001 - a schema it cannot compile is checked by jsonschema alone
+            compiled = None
+        entry = _FAST[id(validator)] = (validator, compiled)
+    return entry[1]
+
+
+def passes(validator: Draft202012Validator, data: Any) -> bool:
+    """True when ``data`` fits the validator's schema, found by the compiled checker (False: look closer)."""
+    fast = _fast_check(validator)
+    if fast is None:
+        return False
+    try:
+        fast(data)
+    except Exception:  # noqa: BLE001 - a rejection, or the compiled checker failing on odd data: jsonschema decides
+        return False
+    return True
 
 
 def validator(root: Path, rel: str) -> Draft202012Validator:
@@ -77,6 +112,8 @@ def schema_problems(validator: Draft202012Validator, data: Any, doc: yamlstrict.
 
     ``hints`` gives a better "what to do" for a missing field, by (parent path..., field name).
     """
+    if passes(validator, data):
+        return
     hints = hints or {}
 
     def pos(*path: Any, key: bool = False) -> tuple[int, int]:
