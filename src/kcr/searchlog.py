@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import records
+from . import cache, records
 from .records import cited_refs
 from .problems import Problems
 from .withdrawn import is_date
@@ -28,9 +28,9 @@ class Summary:
     included: int
 
 
-def load(root: Path, problems: Problems) -> dict[str, records.Record]:
+def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every search log by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, what="search log")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="search log")
 
 
 def summary(log: records.Record) -> Summary:

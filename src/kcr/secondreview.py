@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import records
+from . import cache, records
 from .records import cited_refs
 from .problems import Problems
 from .withdrawn import is_date
@@ -18,9 +18,9 @@ DIR = "research/second-reviews"
 SCHEMA = "schema/second-review.schema.json"
 
 
-def load(root: Path, problems: Problems) -> dict[str, records.Record]:
+def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every second review by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, what="second review")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="second review")
 
 
 def check(review: records.Record, claims_by_id: dict, problems: Problems) -> None:

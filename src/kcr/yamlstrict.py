@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -76,7 +76,8 @@ class Document:
     __slots__ = ("data", "_value_pos", "_key_pos", "_text")
 
     def __init__(self, data: Any, value_pos: dict[Path, tuple[int, int]] | None = None,
-                 key_pos: dict[Path, tuple[int, int]] | None = None, *, text: str | None = None) -> None:
+                 key_pos: dict[Path, tuple[int, int]] | None = None, *,
+                 text: str | Callable[[], str] | None = None) -> None:
         self.data = data
         self._value_pos = value_pos if value_pos is not None or text is not None else {}
         self._key_pos = key_pos if key_pos is not None or text is not None else {}
@@ -84,7 +85,8 @@ class Document:
 
     def _positions(self) -> None:
         if self._value_pos is None or self._key_pos is None:
-            full = _load_events(self._text or "")
+            text = self._text() if callable(self._text) else self._text
+            full = _load_events(text or "")
             self._value_pos, self._key_pos, self._text = full._value_pos, full._key_pos, None
 
     @property
