@@ -2,8 +2,10 @@
 
 ``on_pre_build`` runs the same generator as ``kcr build``, so a plain
 ``mkdocs build`` or ``mkdocs serve`` works too; ``on_files`` points each
-generated page's edit link at its YAML record; ``on_post_page`` writes each
-page's Content-Security-Policy; ``on_post_build`` runs the static scan;
+generated page's edit link at its YAML record; ``on_post_page`` marks each
+page's content for the search index and writes its Content-Security-Policy; ``on_post_build`` writes
+the search index (:mod:`kcr.search`) and runs the static scan; ``on_config`` puts a stand-in for
+Material's search plugin, so the theme shows the search box without its own index;
 ``on_serve`` watches the records, the bibliography and the article, and while
 a build is refused answers every page with the list of problems
 (:mod:`kcr.serve_status`) instead of leaving requests hanging.
@@ -38,7 +40,16 @@ def on_startup(command, dirty, **kwargs):
         serve_status.start_serving()
 
 
+class _SearchBox:
+    """Stands in for Material's search plugin, so the theme shows its search button and box in the header
+    (overrides/partials/search.html); the index is Pagefind's (kcr.search), written after the build.
+    It has no event handlers: Material's plugin would parse every page for an index every page downloads."""
+
+    config = {"enabled": True}
+
+
 def on_config(config, **kwargs):
+    config.plugins["material/search"] = _SearchBox()
     # the footer shows which commit and date the site was built from
     import datetime
     import os
@@ -101,9 +112,9 @@ def on_files(files, config, **kwargs):
 
 def on_post_page(output, page, config, **kwargs):
     # every page carries a Content-Security-Policy naming only its allow-listed inline code
-    from kcr import csp
+    from kcr import csp, search
 
-    return csp.apply(output)
+    return csp.apply(search.mark_body(output, page.file.src_uri))
 
 
 def on_post_template(output_content, template_name, config, **kwargs):
@@ -116,10 +127,15 @@ def on_post_template(output_content, template_name, config, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    # nothing that could run in a reader's browser may reach the built site
-    from kcr import scan
+    from kcr import scan, search
 
-    findings = scan.scan(Path(config["site_dir"]))
+    site = Path(config["site_dir"])
+    try:
+        search.index(site)
+    except search.SearchIndexError as exc:
+        _refuse("The search index could not be written", [str(exc)])
+    # nothing that could run in a reader's browser may reach the built site
+    findings = scan.scan(site)
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])

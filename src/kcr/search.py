@@ -1,0 +1,61 @@
+"""The site search: a Pagefind index, split into small chunks that a reader's browser fetches only when searching.
+
+Material's own search plugin writes one index of every page, which every page
+downloads as it opens (13 MB at 5,000 claims).  Pagefind writes an index split
+by word, and page excerpts split by page, into ``assets/pagefind/`` of the
+built site; ``docs/assets/kcr-search.js`` loads it when the reader first uses
+the search box in the header, and fetches only the chunks a query needs.
+
+Only pages whose content carries ``data-pagefind-body`` are indexed (the hook
+marks every page but the listing pages, whose every item has its own page).
+The index is written by the ``pagefind`` binary (PyPI: ``pagefind[bin]``);
+nothing is fetched from the network.  Files of Pagefind's own ready-made
+interfaces, which the site does not use, are removed, so that every script in
+the site is the theme's or named in the allow-list.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+OUTPUT = "assets/pagefind"
+# what the site uses of Pagefind's output: its search library and worker, the WebAssembly for English,
+# the entry and metadata files, and the index and excerpt chunks
+KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind", "index", "fragment")
+KEEP_SUFFIXES = (".pf_meta",)
+# listing pages: not indexed (every claim and reference they list has its own page)
+LISTING_PAGES = ("claims/index.md", "references/index.md", "evidence/index.md", "coverage/index.md")
+BODY = 'class="md-content__inner md-typeset"'
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not write the index; the message says why."""
+
+
+def mark_body(html: str, src_uri: str) -> str:
+    """The page with its content marked for the index (``data-pagefind-body``), unless it is a listing page."""
+    if src_uri in LISTING_PAGES or BODY not in html:
+        return html
+    return html.replace(BODY, BODY + " data-pagefind-body", 1)
+
+
+def index(site: Path) -> str:
+    """Write the search index of the built ``site`` into ``site/assets/pagefind``; return Pagefind's summary."""
+    out = site / OUTPUT
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", OUTPUT,
+           "--force-language", "en", "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not (out / "pagefind.js").is_file():
+        raise SearchIndexError(" ".join((proc.stdout + proc.stderr).split())[-500:] or
+                               "pagefind wrote no index (is pagefind[bin] installed?)")
+    for path in out.iterdir():
+        if path.name not in KEEP and not path.name.endswith(KEEP_SUFFIXES):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    return proc.stdout.strip()
