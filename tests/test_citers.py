@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project
 from kcr import check
 from kcr.render.html import VERDICTS
+from kcr.render.pagecite import framed_title
 
 REVIEW = check.load(ROOT)
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
@@ -63,7 +64,10 @@ def test_claimreview_jsonld_matches_the_page(site: Path) -> None:
         assert len(blocks) == 1
         data = json.loads(blocks[0].string)
         assert data["@type"] == "ClaimReview" and data["@context"] == "https://schema.org"
-        assert data["claimReviewed"] == page.find("h1").get_text() == claim.data["statement"]
+        # the page is titled as a review of the claim; claimReviewed is the claim itself (schema.org's meaning)
+        assert data["claimReviewed"] == claim.data["statement"]
+        assert page.find("h1").get_text() == data["name"] == data["headline"] == \
+            framed_title(claim.data["statement"], claim.data["verdict"])
         assert len(data["claimReviewed"]) < 75
         label, score = VERDICTS[claim.data["verdict"]]
         assert page.select_one(".kcr-verdict").get_text() == f"Verdict: {data['reviewRating']['alternateName']}"
@@ -90,9 +94,11 @@ def test_citation_meta_tags(site: Path) -> None:
         meta = {}
         for m in page.select('meta[name^="citation_"]'):
             meta.setdefault(m["name"], []).append(m["content"])
-        assert meta["citation_title"] == [claim.data["statement"]]
-        assert meta["citation_author"] == ["Kratom Claims Review"]
+        assert meta["citation_title"] == [framed_title(claim.data["statement"], claim.data.get("verdict"))]
+        # with the trailing comma Zotero saves one field, an organisation (tests/fixtures/zotero/after.json)
+        assert meta["citation_author"] == ["Kratom Claims Review,"]
         assert meta["citation_technical_report_institution"] == ["Kratom Claims Review"]
+        assert meta["citation_technical_report_number"] == [f"Version {claim.data['version']}"]
         assert meta["citation_publication_date"] == [claim.data["reviewed"].replace("-", "/")]
         assert meta["citation_public_url"] == [f"{SITE_URL}claims/{claim.id}/"]
         assert not page.select(".Z3988"), "no COinS on claim pages"
@@ -102,14 +108,16 @@ def test_citation_files_parse_and_agree(site: Path) -> None:
     for claim in CLAIMS:
         base = site / "data" / "cite" / claim.id
         url = f"{SITE_URL}claims/{claim.id}/"
-        title, version = claim.data["statement"], claim.data["version"]
+        title, version = framed_title(claim.data["statement"], claim.data.get("verdict")), claim.data["version"]
         text = base.with_suffix(".txt").read_text(encoding="utf-8")
         assert title in text and url in text and f"(Version {version})" in text
         lib = bibtexparser.parse_string(base.with_suffix(".bib").read_text(encoding="utf-8"))
         assert not lib.failed_blocks and len(lib.entries) == 1
         entry = lib.entries[0]
-        assert entry["url"] == url and entry["year"] == claim.data["reviewed"][:4]
-        assert entry["title"].replace("(", "{").replace(")", "}") == title.replace("(", "{").replace(")", "}")
+        assert entry.entry_type == "techreport"
+        assert entry["url"] == url and entry["year"] == claim.data["reviewed"][:4] and entry["date"] == claim.data["reviewed"]
+        assert entry["title"] == "{" + title.replace("{", "(").replace("}", ")") + "}"
+        assert (entry["number"], entry["type"], entry["author"]) == (f"Version {version}", "Claim review", "{Kratom Claims Review}")
         ris = rispy.loads(base.with_suffix(".ris").read_text(encoding="utf-8"))
         assert len(ris) == 1 and ris[0]["title"] == title and ris[0]["urls"] == [url]
         csl = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
@@ -137,32 +145,47 @@ def test_downloads_parse_and_are_complete(site: Path) -> None:
 
 
 def test_citation_cff_parses() -> None:
+    import datetime
+
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
+    # the same organisation as on every page, and a date, so "Cite this repository" is neither anonymous nor undated
+    assert cff["authors"] == [{"name": "Kratom Claims Review"}]
+    released = datetime.date.fromisoformat(str(cff["date-released"]))
+    first_review = min(e["date"] for c in CLAIMS for e in c.data["changelog"])
+    assert datetime.date.fromisoformat(first_review) <= released <= datetime.date.today()
 
 
 def test_verdict_chart_counts_equal_records(site: Path) -> None:
-    svg = BeautifulSoup((site / "assets" / "generated" / "verdicts.svg").read_text(encoding="utf-8"), "html.parser")
-    got = {(g["data-verdict"], g["data-certainty"]): int(g["data-count"]) for g in svg.select("g.kcr-cell")}
+    # the overview chart is an HTML table on the home page; every non-zero count links to the filtered index
+    cells = soup(site, "").select("#kcr-matrix .kcr-cell")
+    got = {(td["data-verdict"], td["data-certainty"]): int(td["data-count"]) for td in cells}
     want = Counter((c.data.get("verdict") or "none", (c.data.get("certainty") or {}).get("level") or "none") for c in CLAIMS)
     assert {k: v for k, v in got.items() if v} == dict(want)
     assert sum(got.values()) == len(CLAIMS)
+    for td in cells:
+        a = td.select_one("a")
+        assert (a is not None) == (int(td["data-count"]) > 0)
+        if a is not None and td["data-verdict"] != "none":
+            assert a["href"] == f"claims/?verdict={td['data-verdict']}&certainty={td['data-certainty']}"
 
 
 def test_evidence_map_counts_equal_records(site: Path) -> None:
     from kcr.render.charts import DESIGN_GROUPS
 
-    page = soup(site, "evidence")
-    cells = page.select("g.kcr-map-cell")
-    assert cells
-    for g in cells:
-        claim = next(c for c in CLAIMS if c.id == g["data-claim"])
-        designs = DESIGN_GROUPS[int(g["data-design"])][1]
-        items = [e for e in claim.data["evidence"] if e["design"] in designs]
-        for stance in ("supports", "contradicts", "mixed", "context"):
-            assert int(g[f"data-{stance}"]) == sum(1 for e in items if e["stance"] == stance)
-    assert sum(int(g[f"data-{s}"]) for g in cells for s in ("supports", "contradicts", "mixed", "context")) == \
-        sum(len(c.data.get("evidence") or []) for c in CLAIMS if c.data.get("checkable"))
+    items = soup(site, "evidence").select("#kcr-map .kcr-map-item")
+    assert items
+    got = Counter()
+    for li in items:
+        got[(li["data-claim"], int(li["data-design"]), li["data-stance"])] += int(li["data-count"])
+        assert li.get_text().startswith(li["data-count"] + " " + DESIGN_GROUPS[int(li["data-design"])][0])
+    want = Counter()
+    for claim in CLAIMS:
+        if claim.data.get("checkable"):
+            for e in claim.data.get("evidence") or []:
+                j = next(i for i, (_, designs) in enumerate(DESIGN_GROUPS) if e["design"] in designs)
+                want[(claim.id, j, e["stance"])] += 1
+    assert got == want
 
 
 def test_claim_chart_counts_equal_records(site: Path) -> None:

@@ -57,12 +57,20 @@ def test_add_reference_cite_check_build(real_copy: Path, tmp_path: Path) -> None
     assert main(["--root", str(real_copy), "add-ref", str(src), "--verified", "https://pubmed.ncbi.nlm.nih.gov/99999999/"]) == 0
     bib = (real_copy / "references.bib").read_text(encoding="utf-8")
     assert "@article{newcomer2024contributor," in bib
-    # fields are aligned on the longest name, verified_class since every entry has one
-    assert "doi            = {10.5555/hypo.2024.1}," in bib and "pmid           = {99999999}," in bib
+    # fields are aligned on the longest name; the long provenance names do not widen it
+    assert "doi      = {10.5555/hypo.2024.1}," in bib and "pmid     = {99999999}," in bib
     assert "verified_class = {pubmed}," in bib
     keys = [line.split("{", 1)[1].rstrip(",") for line in bib.splitlines() if line.startswith("@")]
     assert keys == sorted(keys)
     cite(real_copy, "newcomer2024contributor")
+    # a cited work is logged as included in the record's search log and read by its second reviewer
+    claim_id = Path(CLAIM).stem
+    log = real_copy / "research" / "search-logs" / f"{claim_id}.yaml"
+    log.write_text(log.read_text(encoding="utf-8").rstrip("\n") + "\n- work: Newcomer 2024, a contributor's survey\n"
+                   "  decision: include\n  ref: newcomer2024contributor\n", encoding="utf-8")
+    second = real_copy / "research" / "second-reviews" / f"{claim_id}.yaml"
+    second.write_text(second.read_text(encoding="utf-8").replace(
+        "\nitems:\n", "\nitems:\n  - ref: newcomer2024contributor\n    fidelity: faithful\n", 1), encoding="utf-8")
     assert problems(real_copy) == []
     proc = build(real_copy, tmp_path / "site")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -130,7 +138,7 @@ def test_add_ref_refuses_near_identical_title(tmp_path: Path, project: Path) -> 
     src.write_text("@article{x, title={A Test Title About Kratom Use.}, author={Else, Someone}, year={2021},"
                    " journal={Other}, doi={10.5555/other}}\n", encoding="utf-8")
     with pytest.raises(addref.AddRefError, match="already in references.bib as 'smith2020kratom' \\(same title\\)"):
-        addref.add(project, src, "https://example.org/page")
+        addref.add(project, src, "https://example.org/page", verified_class="publisher")
 
 
 def test_new_claim_scaffold_lists_allowed_values(project: Path) -> None:
@@ -180,13 +188,15 @@ def test_changed_verdict_needs_a_new_version(real_copy: Path, capsys: pytest.Cap
     git("commit", "-q", "-m", "base")
     path = real_copy / CLAIM
     text = path.read_text(encoding="utf-8")
+    version = yaml.safe_load(text)["version"]
     path.write_text(text.replace("verdict: overstated", "verdict: unsupported", 1), encoding="utf-8")
     assert main(["--root", str(real_copy), "check", "--against", "HEAD"]) == 1
     out = capsys.readouterr().out
-    assert f"{CLAIM}:" in out and "verdict overstated → unsupported since HEAD, but version is still 1 — " \
-        "set version: 2 and add a changelog entry for it" in out
-    bumped = path.read_text(encoding="utf-8").replace("version: 1\nchangelog:", "version: 2\nchangelog:", 1)
-    bumped += ('  - date: "2026-11-25"\n    version: 2\n    summary: Verdict revised.\n'
+    assert f"{CLAIM}:" in out and f"verdict overstated → unsupported since HEAD, but version is still {version} — " \
+        f"set version: {version + 1} and add a changelog entry for it" in out
+    bumped = path.read_text(encoding="utf-8").replace(f"version: {version}\nchangelog:",
+                                                      f"version: {version + 1}\nchangelog:", 1)
+    bumped += (f'  - date: "2026-11-25"\n    version: {version + 1}\n    summary: Verdict revised.\n'
                "    conclusion_changed: false\n")
     path.write_text(bumped, encoding="utf-8")
     assert main(["--root", str(real_copy), "check", "--against", "HEAD"]) == 1

@@ -517,7 +517,7 @@ def test_add_ref_takes_the_class_from_the_address_or_asks(project: Path, tmp_pat
         addref.add(project, src, "https://journal.example.org/a/1")
     assert str(exc.value) == ("say what kind of page --verified is: add --verified-class, one of publisher, pubmed, "
                               "pmc, agency, repository, aggregator")
-    key = addref.add(project, src, "https://journal.example.org/a/1", "publisher")
+    key = addref.add(project, src, "https://journal.example.org/a/1", verified_class="publisher")
     assert check.load(project).refs[key].verified_class == "publisher"
     src.write_text(src.read_text(encoding="utf-8").replace("10.5555/other", "10.5555/third")
                    .replace("Testing the tests", "Checking the checks"), encoding="utf-8")

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, copy_project
 from kcr import check
+from kcr.render.pagecite import framed_title
 
 REVIEW = check.load(ROOT)
 
@@ -38,7 +39,8 @@ def test_parameter_sets_are_not_empty() -> None:
 def test_every_claim_has_a_page(site: Path) -> None:
     for claim in REVIEW.claims:
         soup = page(site, f"claims/{claim.id}")
-        assert soup.find("h1").get_text() == claim.data["statement"]
+        # titled as a review of the claim, never the bare claim (pagecite.framed_title)
+        assert soup.find("h1").get_text() == framed_title(claim.data["statement"], claim.data.get("verdict"))
         text = soup.get_text(" ")
         assert "Not medical advice" in text
         for q in claim.data["quotes"]:

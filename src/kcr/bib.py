@@ -186,6 +186,8 @@ def normalise_title(title: str) -> str:
 def _raw_value_problem(raw: str) -> str | None:
     """Why a raw BibTeX value is not one plain group, or None if it is fine."""
     v = raw.strip()
+    if not v:
+        return "has no value"
     if re.fullmatch(r"[0-9]+", v):
         return None
     if v.startswith("{"):

@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import check, generate
@@ -49,13 +50,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str]) -> int:
+def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str], before: Callable[[], None] | None = None) -> int:
     code = cmd_generate(args)
     if code and verb == "serve":
         print("Serving anyway: every page lists the problems until they are fixed.",
               file=sys.stderr)
     elif code:
         return code
+    if before is not None:
+        before()
     env = dict(os.environ)
     if verb == "build":  # the hook need not check and generate again (serve must, on every edit)
         env["KCR_PREGENERATED"] = str((_root(args) / "docs").resolve())
@@ -74,10 +77,23 @@ def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str]) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, generate, then ``mkdocs build --strict``."""
+    from . import sitedir
+
     extra = ["--strict"]
-    if args.site_dir:
-        extra += ["--site-dir", str(Path(args.site_dir).resolve())]
-    return _mkdocs(args, "build", extra)
+    if not args.site_dir:
+        code = _mkdocs(args, "build", extra)
+        if code == 0 and (_root(args) / "site").is_dir():
+            sitedir.mark(_root(args) / "site")
+        return code
+    try:  # MkDocs empties the site folder: never let it be the project, a source folder or someone's files
+        target = sitedir.check(_root(args), Path(args.site_dir))
+    except sitedir.SiteDirError as exc:
+        from .textfile import printable
+
+        print(printable(str(exc)))
+        print("Build refused; nothing was written or removed.", file=sys.stderr)
+        return 1
+    return _mkdocs(args, "build", extra + ["--site-dir", str(target)], before=lambda: sitedir.mark(target))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -87,15 +103,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
-    """Add a reference from a BibTeX, RIS or CSL-JSON file (no network lookup: works offline)."""
+    """Add a reference from a BibTeX, RIS, CSL-JSON or PubMed (.nbib) file (no network lookup: works offline)."""
     from . import addref
+    from .textfile import printable
 
+    shown = printable(args.file)
+    report = addref.Report()
     try:
-        key = addref.add(_root(args), Path(args.file), args.verified, args.verified_class)
-    except (addref.AddRefError, OSError, UnicodeDecodeError) as exc:
-        print(f"{args.file}: {exc}")
+        key = addref.add(_root(args), Path(args.file), args.verified, report, args.verified_class)
+    except addref.InputError as exc:
+        print(printable(f"{args.file}:{exc.line}:{exc.col}: {exc.what} — {exc.todo}"))
+        print(f"{addref.UNTOUCHED}.")
         return 1
+    except addref.BibWriteError as exc:
+        print(f"references.bib: {exc}")
+        return 1
+    except addref.BibFileError as exc:
+        for line in exc.problems:
+            print(printable(line))
+        print(exc.why)
+        return 1
+    except addref.AddRefError as exc:
+        msg = "\n".join(printable(line) for line in str(exc).split("\n"))
+        print(f"{shown}: {msg}")
+        if addref.UNTOUCHED not in msg and "restored" not in msg:
+            print(f"{addref.UNTOUCHED}.")
+        return 1
+    except KeyboardInterrupt:
+        if report.written:
+            print(f"Interrupted after '{report.key}' was added to references.bib.", file=sys.stderr)
+        else:
+            print(f"Interrupted; {addref.UNTOUCHED}.", file=sys.stderr)
+        return 130
     print(f"Added '{key}' to references.bib. Cite it from a claim's evidence with: ref: {key}")
+    if report.dropped:
+        print(printable(f"dropped fields: {', '.join(report.dropped)} (references.bib keeps only the fields the "
+                        "site uses)"))
+    for note in report.notes:
+        print(printable(f"note: {note}"))
     return 0
 
 
@@ -108,11 +153,23 @@ def cmd_new_claim(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
         print(f"'{args.id}' is not a valid id — use lowercase letters, digits and single hyphens")
         return 1
+    from . import safewrite
+
     path = _root(args) / "claims" / f"{args.id}.yaml"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         print(f"claims/{args.id}.yaml already exists — choose another id or edit that file")
         return 1
-    path.write_text(scaffold.render(args.id, _root(args)), encoding="utf-8")
+    if not path.parent.is_dir():
+        print(f"claims/ does not exist in {_root(args)} — run kcr new-claim in the project folder or pass --root")
+        return 1
+    try:
+        safewrite.create(path, scaffold.render(args.id, _root(args)).encode("utf-8"))
+    except FileExistsError:  # created by another run meanwhile: never overwritten
+        print(f"claims/{args.id}.yaml already exists — choose another id or edit that file")
+        return 1
+    except OSError as exc:
+        print(f"claims/{args.id}.yaml could not be written ({exc.strerror}) — nothing was written")
+        return 1
     print(f"Wrote claims/{args.id}.yaml. Fill in the TODOs, then run: kcr check")
     return 0
 
@@ -179,17 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     c.set_defaults(func=cmd_check)
     sub.add_parser("generate", help=cmd_generate.__doc__).set_defaults(func=cmd_generate)
     b = sub.add_parser("build", help=cmd_build.__doc__)
-    b.add_argument("--site-dir", help="where to write the site (default: site/)")
+    b.add_argument("--site-dir", help="where to write the site (default: site/); must be new, empty or an earlier "
+                                      "build's output (it is emptied first), never the project or a source folder")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("serve", help=cmd_serve.__doc__)
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(func=cmd_serve)
     a = sub.add_parser("add-ref", help=cmd_add_ref.__doc__, description=cmd_add_ref.__doc__ + (
         " The entry is normalised (key familyname+year+firstword, DOI lowercased without URL prefix, PMID digits"
-        " only), refused if the same DOI, PMID or title is already present, and references.bib is rewritten in"
-        " sorted form. Nothing is looked up online: check the details yourself against the page you name in"
+        " only, LaTeX decoded), refused if the same DOI, PMID or title is already present, and inserted at its"
+        " sorted place in references.bib without changing any other line (under a lock, through a temporary file;"
+        " a references.bib with problems is refused, not rewritten). Fields the site does not use are dropped and"
+        " listed. Nothing is looked up online: check the details yourself against the page you name in"
         " --verified."))
-    a.add_argument("file", help="a .bib, .ris or .json (CSL-JSON) file holding one entry")
+    a.add_argument("file", help="a .bib (BibTeX/BibLaTeX), .ris, .json (CSL-JSON) or .nbib (PubMed) file holding "
+                                "one work")
     a.add_argument("--verified", required=True,
                    help="the PubMed, PMC, journal or agency page on which you checked the details")
     a.add_argument("--verified-class", choices=["publisher", "pubmed", "pmc", "agency", "repository", "aggregator"],

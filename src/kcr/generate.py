@@ -9,6 +9,7 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +17,12 @@ import yaml
 
 from . import check, setaside
 from .cache import Cache
-from .render import charts, cite, claim_page, downloads, index_pages, pagecite, research_pages, withdrawn_page
+from .render import charts, cite, claim_page, downloads, index_pages, pagecite, preview, research_pages, withdrawn_page
 
 from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
+HOME_ANSWER = "assets/generated/.home-answer.html"
+HOME_CHART = "assets/generated/.home-chart.html"
 
 
 def site_url(root: Path) -> str:
@@ -40,7 +43,7 @@ class BuildError(Exception):
 class Output:
     """What one generation produced."""
 
-    pages: dict[str, str] = field(default_factory=dict)  # docs-relative path -> content
+    pages: dict[str, str | bytes] = field(default_factory=dict)  # docs-relative path -> content (bytes: images)
     edit_paths: dict[str, str] = field(default_factory=dict)  # docs-relative path -> repo-relative source
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -53,9 +56,12 @@ def render_all(review: check.Review) -> Output:
     formatted = cite.format_html(refs, Cache(review.root, "references"))
     plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
     url = site_url(review.root)
+    accessed = pagecite.build_date(review.root)
+    cards = {}
     for claim in review.claims:
         path = f"claims/{claim.id}.md"
-        citation = pagecite.page_citation(claim, url)
+        citation = pagecite.page_citation(claim, url, accessed)
+        cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = preview.card(citation)
         jsonld = pagecite.claim_review(claim, citation, url)
         out.pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld,
                                             charts.claim_chart(claim))
@@ -64,7 +70,7 @@ def render_all(review: check.Review) -> Output:
                           ("json", pagecite.dumps([citation.csl()]))):
             out.pages[f"data/cite/{claim.id}.{ext}"] = body
         for old in claim.data.get("former_ids") or []:
-            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, claim.data["statement"])
+            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, citation.title)
             out.edit_paths[f"claims/{old}.md"] = claim.path
     for extra in (research_pages.pages(review), withdrawn_page.pages(review)):
         for path, (page, source) in extra.items():
@@ -82,8 +88,13 @@ def render_all(review: check.Review) -> Output:
     out.edit_paths["coverage/index.md"] = setaside.PATH
     out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
     out.edit_paths["evidence/index.md"] = "claims/"
-    out.pages["assets/generated/verdicts.svg"] = charts.verdict_chart(review)
+    # parts of the hand-written home page, included by docs/index.md (pymdownx.snippets); dotfiles,
+    # so MkDocs does not publish them as pages of their own
+    out.pages[HOME_ANSWER] = index_pages.home_answer(review)
+    out.pages[HOME_CHART] = charts.verdict_matrix(review)
     out.pages.update(downloads.files(review, formatted))
+    cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
+    out.pages.update(preview.images(cards, preview.ImageCache(review.root)))
     return out
 
 
@@ -96,9 +107,18 @@ def write(out: Output, docs: Path) -> None:
     for rel, content in sorted(out.pages.items()):
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or target.read_text(encoding="utf-8") != content:
+        if isinstance(content, bytes):
+            if not target.exists() or target.read_bytes() != content:
+                target.write_bytes(content)
+                out.written.append(rel)
+        elif not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
+    home = docs / "index.md"
+    if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
+        # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
+        # file changed, so mark it changed (its content is left as it is)
+        os.utime(home)
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:

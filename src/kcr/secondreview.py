@@ -79,8 +79,8 @@ def check(review: records.Record, claims_by_id: dict, problems: Problems) -> Non
 
 
 def agreed_line(review: records.Record) -> str:
-    """'agreed' or 'disagreed, resolved: …' (plain text; escaped where it is shown)."""
+    """'agreed' or 'disagreed; how it was settled is in the second review' (plain text; escaped where shown)."""
     d = review.data
     if d.get("agreement") == "agree":
         return "agreed"
-    return f"disagreed, resolved: {d.get('resolution', '')}"
+    return "disagreed; how it was settled is in the second review"

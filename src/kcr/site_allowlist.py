@@ -22,6 +22,8 @@ STYLE_ATTRIBUTES: dict[str, str] = {
 }
 # the project's own script and stylesheet files (the theme's are compared with the installed package)
 FILES: dict[str, str] = {
-    'assets/kcr.css': 'sha256-4EN0dOXNk2Sh5KNQQUdarKAgFmEIaEZ9FmWNm36sxuc=',
-    'assets/kcr.js': 'sha256-IcXvhNOvtq5c3wC+UW7UcV1q1PbSBUwBYVrLI6FFjxY=',
+    'assets/kcr-cite.css': 'sha256-h2bfdYtWX7MpsHahLuvF6T45x1xNR37HI3APhVQqz3A=',
+    'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
+    'assets/kcr.css': 'sha256-i6lQq7oqP1eho7c7EpwAr1Gb3OhKWRKp5PwVK4cWN3I=',
+    'assets/kcr.js': 'sha256-mbDnnmLFbEvfbAsQcuRl8S8El/kNidoN+0S4jBBLt4c=',
 }

@@ -1,8 +1,11 @@
-"""Static SVG charts drawn at build time from the records: no scripts, no network.
+"""Charts drawn at build time from the records: no scripts, no network.
 
-Every cell and bar carries its count as visible text and as ``data-*``
-attributes (which the tests compare with the records); colour is never the
-only cue.
+The overview of verdicts by certainty and the evidence map are HTML tables
+(their text keeps its size and wraps on a phone, and they follow the dark
+theme through the stylesheet); one claim's evidence by design is a small SVG
+drawn at its natural size, never scaled down. Every cell and bar carries its
+count as visible text and as ``data-*`` attributes (which the tests compare
+with the records); colour is never the only cue.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ from collections import Counter
 from ..check import Review
 from ..claims import Claim
 from ..grade import contradicting
-from .html import CERTAINTY, VERDICTS, attr, esc
+from .html import CERTAINTY, CERTAINTY_SYMBOL, VERDICTS, attr, esc, plural, region, verdict_badge
+from .sentences import article_order
 
-VERDICT_COLOURS = {"accurate": "#1b5e20", "mostly-accurate": "#33691e", "overstated": "#8d4a00",
-                   "misleading": "#a0361b", "unsupported": "#5f4b8b", "inaccurate": "#b71c1c", "none": "#455a64"}
 POP_COLOURS = {"human": "#0d47a1", "animal": "#6d4c41", "in-vitro": "#00695c", "none": "#616161"}
 POP_LABELS = {"human": "Humans", "animal": "Animals", "in-vitro": "Cells/receptors", "none": "No population"}
 
@@ -29,110 +31,104 @@ DESIGN_GROUPS = [
     ("In vitro", {"in-vitro"}),
     ("Reviews, regulators", {"narrative-review", "guideline", "regulatory"}),
 ]
-STANCE_MARKS = [("supports", "+", "supports"), ("contradicts", "−", "contradicts"), ("mixed", "±", "mixed"),
-                ("context", "·", "context")]
+STANCE_WORDS = [("supports", "Supports the claim"), ("contradicts", "Contradicts it"), ("mixed", "Mixed"),
+                ("context", "Context only")]
 FONT = 'font-family="system-ui, sans-serif"'
 
 
-def _svg(width: int, height: int, title: str, body: list[str], cls: str, fixed: bool = False) -> str:
-    size = f'width="{width}" height="{height}"' if fixed else 'width="100%"'
-    role = "group" if fixed else "img"  # the map holds links, which an img role may not contain
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{cls}" viewBox="0 0 {width} {height}" '
-            f'{size} role="{role}" aria-labelledby="{cls}-title" {FONT} font-size="12">'
-            f'<title id="{cls}-title">{esc(title)}</title>' + "".join(body) + "</svg>\n")
-
-
-def verdict_chart(review: Review) -> str:
-    """Claims by verdict (rows) and certainty (columns); a count in every cell."""
-    counts = Counter()
-    contradicted = Counter()  # claims in the cell with at least one contradicting evidence item
+def verdict_matrix(review: Review, claims_url: str = "claims/") -> str:
+    """Claims by verdict (rows) and certainty (columns): a count in every cell, each non-zero count a
+    link to the claims index filtered to those claims (``claims_url`` + ``?verdict=…&certainty=…``)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    contradicted: Counter[tuple[str, str]] = Counter()  # claims in the cell citing at least one contradicting item
     for c in review.claims:
         cell = (c.data.get("verdict") or "none", (c.data.get("certainty") or {}).get("level") or "none")
         counts[cell] += 1
         contradicted[cell] += bool(c.data.get("verdict") and contradicting(c.data))
-    rows = list(VERDICTS) + ["none"]
-    cols = list(CERTAINTY) + ["none"]
-    col_labels = [CERTAINTY[c] for c in CERTAINTY] + ["No certainty"]
-    row_labels = [VERDICTS[v][0] for v in VERDICTS] + ["Not checkable"]
-    x0, y0, cw, ch = 130, 40, 90, 32
-    body = [f'<text x="{x0 + len(cols) * cw / 2}" y="14" text-anchor="middle" font-weight="600">Certainty of the evidence</text>']
-    for j, label in enumerate(col_labels):
-        body.append(f'<text x="{x0 + j * cw + cw / 2}" y="{y0 - 8}" text-anchor="middle">{esc(label)}</text>')
-    for i, (verdict, label) in enumerate(zip(rows, row_labels)):
-        y = y0 + i * ch
-        body.append(f'<text x="{x0 - 8}" y="{y + ch / 2 + 4}" text-anchor="end">{esc(label)}</text>')
-        for j, level in enumerate(cols):
+    head = ('<thead><tr><td rowspan="2"></td><th scope="colgroup" colspan="4">Certainty of the evidence</th></tr><tr>'
+            + "".join(f'<th scope="col">{esc(label)}<span class="kcr-sym" aria-hidden="true">{CERTAINTY_SYMBOL[k]}'
+                      "</span></th>" for k, label in CERTAINTY.items())
+            + "</tr></thead>")
+    rows = []
+    for verdict, (label, _) in VERDICTS.items():
+        cells = []
+        for level, level_label in CERTAINTY.items():
             n = counts[(verdict, level)]
-            fill = VERDICT_COLOURS[verdict] if n else "none"
-            opacity = min(1.0, 0.35 + 0.15 * n) if n else 1
             k = contradicted[(verdict, level)]
-            body.append(f'<g class="kcr-cell" data-verdict="{verdict}" data-certainty="{level}" data-count="{n}" '
-                        f'data-contradicted="{k}">'
-                        f'<rect x="{x0 + j * cw + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" rx="3" '
-                        f'fill="{fill}" fill-opacity="{opacity:.2f}" stroke="#9e9e9e" stroke-width="0.5"/>'
-                        f'<text x="{x0 + j * cw + cw / 2}" y="{y + ch / 2 + (0 if k else 4)}" text-anchor="middle" '
-                        f'fill="{"#fff" if n else "#757575"}" font-weight="600">{n if n else "·"}</text>'
-                        + (f'<text x="{x0 + j * cw + cw / 2}" y="{y + ch - 5}" text-anchor="middle" fill="#fff" '
-                           f'font-size="9">✕{k} contradicting</text>' if k else "") + "</g>")
-    height = y0 + len(rows) * ch + 10
-    if any(contradicted.values()):
-        body.append(f'<text x="{x0}" y="{height + 6}" font-size="11">✕N contradicting: N claims in the cell cite at '
-                    "least one study that contradicts them.</text>")
-        height += 16
-    return _svg(x0 + len(cols) * cw + 10, height, f"The article's {len(review.claims)} claims by verdict and certainty",
-                body, "kcr-verdict-chart")
+            data = f'data-verdict="{verdict}" data-certainty="{level}" data-count="{n}" data-contradicted="{k}"'
+            if n:
+                what = f"{plural(n, 'claim')} rated {label.lower()}, {level_label.lower()} certainty"
+                if k:
+                    what += f", {k} of them with contradicting evidence"
+                href = f"{claims_url}?verdict={verdict}&certainty={level}"
+                mark = f'<span class="kcr-cell-contra" aria-hidden="true">✕{k}</span>' if k else ""
+                cells.append(f'<td class="kcr-cell kcr-verdict-{verdict}" {data}>'
+                             f'<a href="{attr(href)}" aria-label="{attr(what)}">{n}{mark}</a></td>')
+            else:
+                cells.append(f'<td class="kcr-cell kcr-cell-zero" {data}>0</td>')
+        rows.append(f'<tr><th scope="row" class="kcr-row-{verdict}">{esc(label)}</th>{"".join(cells)}</tr>')
+    n = sum(v for (verdict, _), v in counts.items() if verdict == "none")
+    none = (f'<a href="{attr(claims_url)}?verdict=none">{plural(n, "statement")}</a> of advice or opinion, not rated'
+            if n else "none")
+    rows.append(f'<tr><th scope="row" class="kcr-row-none">Not checkable</th>'
+                f'<td colspan="4" class="kcr-cell kcr-cell-wide" data-verdict="none" data-certainty="none" '
+                f'data-count="{n}">{none}</td></tr>')
+    caption = (f"The article's {plural(len(review.claims), 'claim')} by verdict (rows) and by the certainty of the "
+               "evidence (columns). Select a number to list those claims. ✕N: N of them cite at least one study that "
+               "contradicts them.")
+    table = (f'<table class="kcr-matrix" id="kcr-matrix"><caption>{esc(caption)}</caption>{head}'
+             f'<tbody>{"".join(rows)}</tbody></table>')
+    return region("Claims by verdict and certainty", table, "kcr-chart kcr-matrix-wrap")
 
 
 def evidence_map(review: Review) -> str:
-    """Checkable claims × study design; each cell counts studies by stance toward the claim."""
-    claims = sorted((c for c in review.claims if c.data.get("checkable")), key=lambda c: c.id)
-    x0, y0, cw, ch = 380, 60, 92, 26
-    body = []
-    for j, (label, _) in enumerate(DESIGN_GROUPS):
-        words = label.replace("/", " /").split(" ", 1)
-        for k, w in enumerate(words):
-            body.append(f'<text x="{x0 + j * cw + cw / 2}" y="{y0 - 26 + k * 13}" text-anchor="middle" '
-                        f'font-weight="600">{esc(w)}</text>')
-    for i, c in enumerate(claims):
-        y = y0 + i * ch
-        statement = c.data["statement"]
-        body.append(f'<a href="../claims/{attr(c.id)}/"><text x="{x0 - 8}" y="{y + ch / 2 + 4}" text-anchor="end" '
-                    f'fill="currentColor">{esc(statement[:56] + ("…" if len(statement) > 56 else ""))}</text></a>')
-        for j, (_, designs) in enumerate(DESIGN_GROUPS):
-            items = [e for e in c.data.get("evidence") or [] if e["design"] in designs]
-            stance = Counter(e["stance"] for e in items)
-            attrs = " ".join(f'data-{s}="{stance[s]}"' for s, _, _ in STANCE_MARKS)
-            label = " ".join(f"{mark}{stance[s]}" for s, mark, _ in STANCE_MARKS if stance[s])
-            fill = "#eceff1" if items else "none"
-            body.append(f'<g class="kcr-map-cell" data-claim="{attr(c.id)}" data-design="{j}" {attrs}>'
-                        f'<rect x="{x0 + j * cw + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" rx="3" fill="{fill}" '
-                        f'stroke="#bdbdbd" stroke-width="0.5"/><text x="{x0 + j * cw + cw / 2}" y="{y + ch / 2 + 4}" '
-                        f'text-anchor="middle" fill="#212121">{esc(label) if label else ""}</text></g>')
-    legend_y = y0 + len(claims) * ch + 20
-    legend = "   ".join(f"{mark} {word}" for _, mark, word in STANCE_MARKS)
-    body.append(f'<text x="{x0}" y="{legend_y}">Numbers of studies: {esc(legend)}</text>')
-    return _svg(x0 + len(DESIGN_GROUPS) * cw + 10, legend_y + 12,
-                "Evidence map: each claim's studies by design and by stance toward the claim", body, "kcr-evidence-map",
-                fixed=True)
+    """Each checkable claim (rows, in the article's order) with its evidence sorted by stance (columns),
+    each stance listing the kinds of study and how many of each."""
+    head = ('<thead><tr><th scope="col">Claim and verdict</th>'
+            + "".join(f'<th scope="col" class="kcr-map-{s}">{label}</th>' for s, label in STANCE_WORDS)
+            + "</tr></thead>")
+    rows = []
+    for c in article_order(review):
+        if not c.data.get("checkable"):
+            continue
+        items = c.data.get("evidence") or []
+        cells = []
+        for stance, label in STANCE_WORDS:
+            entries = []
+            for j, (group, designs) in enumerate(DESIGN_GROUPS):
+                n = sum(1 for e in items if e["stance"] == stance and e["design"] in designs)
+                if n:
+                    entries.append(f'<li class="kcr-map-item" data-claim="{attr(c.id)}" data-design="{j}" '
+                                   f'data-stance="{stance}" data-count="{n}"><b>{n}</b> {esc(group)}</li>')
+            inner = f'<ul class="kcr-map-list">{"".join(entries)}</ul>' if entries else \
+                '<span class="kcr-muted">none</span>'
+            cells.append(f'<td data-label="{attr(label)}" class="kcr-map-{stance}">{inner}</td>')
+        rows.append(f'<tr><th scope="row"><a href="../claims/{attr(c.id)}/">{esc(c.data["statement"])}</a> '
+                    f'{verdict_badge(c.data.get("verdict"), short=True)}</th>{"".join(cells)}</tr>')
+    table = (f'<table class="kcr-table kcr-map" id="kcr-map">{head}<tbody>{"".join(rows)}</tbody></table>')
+    return region("Evidence map", table, "kcr-chart kcr-table-wrap kcr-map-wrap")
 
 
 def claim_chart(claim: Claim) -> str:
-    """One claim's evidence by design (rows), split by population, with counts."""
+    """One claim's evidence by design (rows), split by population, with counts.
+
+    Drawn at a fixed size that fits a 340 px wide phone column, so its 12 px text is never scaled down.
+    """
     items = claim.data.get("evidence") or []
     if not items:
         return ""
     groups = [(label, [e for e in items if e["design"] in designs]) for label, designs in DESIGN_GROUPS]
     groups = [(label, es) for label, es in groups if es]
-    x0, y0, unit, bh = 200, 28, 40, 22
+    width, x0, y0, bh = 340, 128, 46, 22
+    unit = min(36, (width - x0 - 4) // max(len(es) for _, es in groups))
     body = []
-    lx = 0
-    for pop, colour in POP_COLOURS.items():
-        body.append(f'<rect x="{lx}" y="4" width="12" height="12" fill="{colour}"/>'
-                    f'<text x="{lx + 16}" y="14">{esc(POP_LABELS[pop])}</text>')
-        lx += 130
+    for k, (pop, colour) in enumerate(POP_COLOURS.items()):
+        lx, ly = (k % 2) * 170, 4 + (k // 2) * 18
+        body.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}"/>'
+                    f'<text x="{lx + 16}" y="{ly + 10}">{esc(POP_LABELS[pop])}</text>')
     for i, (label, es) in enumerate(groups):
         y = y0 + i * (bh + 6)
-        body.append(f'<text x="{x0 - 8}" y="{y + bh / 2 + 4}" text-anchor="end">{esc(label)}</text>')
+        body.append(f'<text x="{x0 - 6}" y="{y + bh / 2 + 4}" text-anchor="end">{esc(label)}</text>')
         x = x0
         for pop, colour in POP_COLOURS.items():
             n = sum(1 for e in es if e["population"] == pop)
@@ -143,7 +139,8 @@ def claim_chart(claim: Claim) -> str:
                         f'<text x="{x + n * unit / 2}" y="{y + bh / 2 + 4}" text-anchor="middle" fill="#fff" '
                         f'font-weight="600">{n}</text></g>')
             x += n * unit
-    height = y0 + len(groups) * (bh + 6) + 4
-    width = max(x0 + max(len(es) for _, es in groups) * unit + 10, 540)
-    return _svg(width, height, f"Evidence for this claim by study design and population ({len(items)} items)",
-                body, "kcr-claim-chart")
+    height = y0 + len(groups) * (bh + 6) + 2
+    title = f"Evidence for this claim by study design and population ({plural(len(items), 'item')})"
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="kcr-claim-chart" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-labelledby="kcr-claim-chart-title" {FONT} '
+            f'font-size="12"><title id="kcr-claim-chart-title">{esc(title)}</title>' + "".join(body) + "</svg>\n")

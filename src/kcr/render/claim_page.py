@@ -5,10 +5,11 @@ from __future__ import annotations
 from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
-from .pagecite import PageCitation, dumps
+from .pagecite import PageCitation, cite_block, heading
 from .provenance import notice_banner, reference_flags
 from .research_pages import claim_lines
 from .verdict_marks import contradicting_marker, starting_point
+from .sentences import reading_numbers
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -90,25 +91,6 @@ def redirect(target: str, statement: str) -> str:
             + f'<div class="kcr-text"><p>This claim has a new address: <a href="{attr(url)}">{esc(statement)}</a>.</p></div>\n')
 
 
-def cite_section(c: PageCitation) -> str:
-    """Permalink, version and date, and the citation in four formats, each copyable and downloadable."""
-    base = f"../../data/cite/{c.claim_id}"
-    blocks = [("Text (APA-like)", "txt", c.text()), ("BibTeX", "bib", c.bibtex()), ("RIS", "ris", c.ris()),
-              ("CSL-JSON", "json", dumps(c.csl()))]
-    out = ['<h2 id="cite" data-search-exclude>Cite this page</h2>\n\n<div class="kcr-cite-box">'
-           f'<p>Permalink: {link(c.url, esc(c.url), class_="kcr-permalink")}<br>'
-           f"Version {esc(c.version)}, last reviewed {esc(c.reviewed)}. The address never changes; "
-           "earlier versions are listed in the version history below.</p>"]
-    for label, ext, body in blocks:
-        ident = f"cite-{ext}"
-        out.append(f'<div class="kcr-cite-format"><p class="kcr-cite-label"><strong>{label}</strong> '
-                   f'<button type="button" class="md-button kcr-copy" data-copy="{ident}">Copy</button> '
-                   f'{link(f"{base}.{ext}", "Download", class_="md-button", download=f"{c.claim_id}.{ext}")}</p>'
-                   f'<pre class="kcr-cite-text" id="{ident}">{esc(body)}</pre></div>')
-    out.append("</div>\n\n")
-    return "".join(out)
-
-
 def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[str, str],
            cite: PageCitation, jsonld: dict | None = None, chart: str = "") -> str:
     """The Markdown source (raw HTML blocks) of a claim page."""
@@ -116,11 +98,12 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     refs = cited_refs(claim, review)
     number = {r.key: i + 1 for i, r in enumerate(refs)}
     cert = d.get("certainty") or {}
-    extra_meta: dict = {"kcr_meta": cite.meta()}
+    extra_meta: dict = {"kcr_meta": cite.meta(), "kcr_social": cite.social()}
     if jsonld:
         extra_meta["kcr_jsonld"] = jsonld
-    out = [front_matter(d["statement"], d.get("conclusion") or d.get("not_checkable_reason", ""), **extra_meta)]
-    out.append(f'<h1 class="kcr-claim-title">{esc(d["statement"])}</h1>\n\n')
+    # the page is a review of the claim: its title and heading never state the claim bare (pagecite.framed_title)
+    out = [front_matter(cite.title, cite.description(), **extra_meta)]
+    out.append(heading(cite))
     out.append('<div class="kcr-verdict-box">'
                f'{verdict_badge(d.get("verdict"))} {contradicting_marker(d)} {certainty_badge(cert.get("level"))} '
                f'<span class="kcr-badge kcr-type">{esc(TYPES[d["type"]])}</span> '
@@ -129,12 +112,15 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
         out.append(f'<p class="kcr-conclusion">{esc(d["conclusion"])}</p>')
     if not d.get("checkable"):
         out.append(f'<p class="kcr-conclusion">Not checkable: {esc(d.get("not_checkable_reason", ""))}</p>')
+    out.append(_version_line(cite))
     out.append("</div>\n\n")
     out.append(notice_banner(refs, number))
 
     out.append('<h2 id="claim">What the article says</h2>\n\n<div class="kcr-quotes">')
+    reading = reading_numbers(review.article)
     for q in d["quotes"]:
-        numbers = [s.number for s in review.article.sentences_for(q["text"])] if review.article else []
+        numbers = [reading[s.number] for s in review.article.sentences_for(q["text"]) if s.number in reading] \
+            if review.article else []
         where = (link(f"../../coverage/#s{numbers[0]}", f"sentence {numbers[0]}") + ", ") if numbers else ""
         out.append(f'<blockquote class="kcr-quote"><p>“{esc(q["text"])}”</p>'
                    f'<p class="kcr-where" data-search-exclude>— {where}section “{esc(q["section"])}”</p></blockquote>')
@@ -142,6 +128,7 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
 
     if d.get("bottom_line"):
         out.append(f'<h2 id="bottom-line">Bottom line</h2>\n\n<div class="kcr-text"><p>{esc(d["bottom_line"])}</p></div>\n\n')
+    out.append(DISCLAIMER + "\n\n")  # near the top, so it is read (and printed) with the verdict
     if cert:
         out.append(_certainty(d, cert))
     if d.get("evidence"):
@@ -157,9 +144,14 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
                        f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
         out.append("</ol>\n\n")
     out.append(_history(d))
-    out.append(cite_section(cite))
-    out.append(DISCLAIMER + "\n")
+    out.append(cite_block(cite))
     return "".join(out)
+
+
+def _version_line(c: PageCitation) -> str:
+    """Version, date and permanent address, at the top (and on the first printed page)."""
+    return (f'<p class="kcr-version">Version {esc(c.version)}, last reviewed {esc(c.reviewed)} · '
+            f'{link(c.url, "Permanent link", class_="kcr-page-link")} · {link("#history", "Version history")}</p>')
 
 
 def _certainty(d: dict, cert: dict) -> str:
@@ -171,11 +163,12 @@ def _certainty(d: dict, cert: dict) -> str:
     parts.append("</p>")
     reasons = cert.get("reasons") or []
     if reasons:
-        parts.append('<table class="kcr-table"><thead><tr><th scope="col">GRADE domain</th><th scope="col">Change</th>'
-                     '<th scope="col">Reason</th></tr></thead><tbody>')
+        parts.append('<table class="kcr-table kcr-stack"><thead><tr><th scope="col">GRADE domain</th>'
+                     '<th scope="col">Change</th><th scope="col">Reason</th></tr></thead><tbody>')
         for r in reasons:
             change = f"{r['change']:+d} level" + ("s" if abs(r["change"]) > 1 else "")
-            parts.append(f"<tr><td>{esc(DOMAINS[r['domain']])}</td><td>{change}</td><td>{esc(r['reason'])}</td></tr>")
+            parts.append(f'<tr><td data-label="GRADE domain">{esc(DOMAINS[r["domain"]])}</td>'
+                         f'<td data-label="Change">{change}</td><td data-label="Reason">{esc(r["reason"])}</td></tr>')
         parts.append("</tbody></table>")
     parts.append(f"<p>Resulting certainty: <strong>{esc(CERTAINTY[level])}</strong>.</p>")
     art = d.get("article_certainty")
@@ -194,7 +187,8 @@ def _certainty(d: dict, cert: dict) -> str:
 
 def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, str], chart: str) -> str:
     rows = ['<h2 id="evidence" data-search-exclude>Evidence</h2>\n\n' + (f'<div class="kcr-chart">{chart}</div>\n\n' if chart else "")
-            + '<div class="kcr-table-wrap"><table class="kcr-table kcr-evidence">'
+            + '<div class="kcr-table-wrap" role="region" aria-label="Evidence table" tabindex="0">'
+            '<table class="kcr-table kcr-evidence kcr-stack">'
             '<thead><tr><th scope="col">Ref.</th><th scope="col">Design</th><th scope="col">Population</th>'
             '<th scope="col">n</th><th scope="col">Stance</th><th scope="col">Finding</th></tr></thead><tbody>']
     for item in d["evidence"]:
@@ -204,10 +198,12 @@ def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, 
         substance = SUBSTANCES.get(item.get("substance", ""), "")
         pop = esc(POPULATIONS[item["population"]]) + (f"<br><small>{esc(substance)}</small>" if substance and substance != "—" else "")
         rows.append(
-            f"<tr><td>{marker}</td><td>{esc(DESIGNS[item['design']])}</td><td>{pop} {indirect_badges(item)}</td>"
-            f"<td>{esc(item['n']) if 'n' in item else '—'}</td>"
-            f'<td><span class="kcr-badge kcr-stance kcr-stance-{item["stance"]}">{esc(STANCES[item["stance"]])}</span></td>'
-            f"<td>{esc(item['finding'])}</td></tr>"
+            f'<tr><td data-label="Ref.">{marker}</td><td data-label="Design">{esc(DESIGNS[item["design"]])}</td>'
+            f'<td data-label="Population">{pop} {indirect_badges(item)}</td>'
+            f'<td data-label="n">{esc(item["n"]) if "n" in item else "—"}</td>'
+            f'<td data-label="Stance"><span class="kcr-badge kcr-stance kcr-stance-{item["stance"]}">'
+            f'{esc(STANCES[item["stance"]])}</span></td>'
+            f'<td data-label="Finding">{esc(item["finding"])}</td></tr>'
         )
     rows.append("</tbody></table></div>\n\n")
     return "".join(rows)
@@ -215,10 +211,11 @@ def _evidence(d: dict, review: Review, number: dict[str, int], plain: dict[str, 
 
 def _history(d: dict) -> str:
     rows = [f'<h2 id="history" data-search-exclude>Version history</h2>\n\n<div class="kcr-text"><p>Version {esc(d["version"])}, '
-            f'last reviewed {esc(d["reviewed"])}.</p><table class="kcr-table"><thead><tr><th scope="col">Version</th>'
+            f'last reviewed {esc(d["reviewed"])}.</p><table class="kcr-table kcr-stack"><thead><tr><th scope="col">Version</th>'
             '<th scope="col">Date</th><th scope="col">Change</th><th scope="col">Conclusion changed</th></tr></thead><tbody>']
     for e in reversed(d["changelog"]):
         flag = '<span class="kcr-badge kcr-changed">Conclusion changed</span>' if e["conclusion_changed"] else "No"
-        rows.append(f"<tr><td>{esc(e['version'])}</td><td>{esc(e['date'])}</td><td>{esc(e['summary'])}</td><td>{flag}</td></tr>")
+        rows.append(f'<tr><td data-label="Version">{esc(e["version"])}</td><td data-label="Date">{esc(e["date"])}</td>'
+                    f'<td data-label="Change">{esc(e["summary"])}</td><td data-label="Conclusion changed">{flag}</td></tr>')
     rows.append("</tbody></table></div>\n\n")
     return "".join(rows)

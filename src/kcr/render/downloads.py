@@ -6,7 +6,9 @@ import json
 
 from ..bib import NOTICE_LABELS
 from ..check import Review
+from ..latex import to_bib
 from ..render.cite import csl_item
+from . import bibexport
 from .pagecite import dumps
 
 FORMAT_VERSION = 1
@@ -24,7 +26,10 @@ def review_json(review: Review) -> dict:
         "search_logs": {k: r.data for k, r in sorted(review.search_logs.items()) if r.valid},
         "second_reviews": {k: r.data for k, r in sorted(review.second_reviews.items()) if r.valid},
         "references": [
-            {"key": key, "entry_type": ref.entry_type, "fields": dict(sorted(ref.fields.items())), "csl": csl_item(ref)}
+            # fields as BibTeX values, with TeX accents decoded to Unicode (braces and ``--`` kept)
+            {"key": key, "entry_type": ref.entry_type, "csl": csl_item(ref),
+             "fields": {k: v if k in ("url", "doi", "verified", "notice_url") else to_bib(v)
+                        for k, v in sorted(ref.fields.items())}}
             for key, ref in sorted(review.refs.items())
         ],
     }
@@ -42,11 +47,10 @@ def _with_notice(ref) -> dict:  # noqa: ANN001
 
 def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
     """Download files, by docs-relative path."""
-    bib = (review.root / "references.bib").read_text(encoding="utf-8")
     return {
         # compact: with an indent, json falls back to its pure-Python encoder (seconds for a large review)
         "data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
                                        separators=(",", ":")) + "\n",
-        "data/references.bib": bib,
+        "data/references.bib": bibexport.dump(list(review.refs.values())),
         "data/references.json": dumps([_with_notice(r) for _, r in sorted(review.refs.items())]),
     }

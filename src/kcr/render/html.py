@@ -50,19 +50,33 @@ def front_matter(title: str, description: str = "", **extra: object) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def verdict_badge(verdict: str | None) -> str:
+def verdict_badge(verdict: str | None, short: bool = False) -> str:
+    """The verdict as a coloured badge that says it in words; ``short`` drops "Verdict: " (for a
+    table column or list already headed "Verdict")."""
     if not verdict:
         return '<span class="kcr-badge kcr-verdict kcr-verdict-none">Not checkable</span>'
     label, score = VERDICTS[verdict]
     return (f'<span class="kcr-badge kcr-verdict kcr-verdict-{attr(verdict)}" '
-            f'title="Verdict {score} of 6">Verdict: {label}</span>')
+            f'title="Verdict {score} of 6">{"" if short else "Verdict: "}{label}</span>')
 
 
-def certainty_badge(level: str | None) -> str:
+def certainty_badge(level: str | None, short: bool = False) -> str:
     if not level:
         return ""
     return (f'<span class="kcr-badge kcr-certainty kcr-certainty-{attr(level)}" title="GRADE certainty">'
-            f'<span aria-hidden="true">{CERTAINTY_SYMBOL[level]}</span> Certainty: {CERTAINTY[level]}</span>')
+            f'<span aria-hidden="true">{CERTAINTY_SYMBOL[level]}</span> {"" if short else "Certainty: "}'
+            f'{CERTAINTY[level]}</span>')
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``n`` with the noun or verb form that agrees with it: plural(1, "sentence") -> "1 sentence"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def region(label: str, inner: str, cls: str = "kcr-table-wrap") -> str:
+    """A labelled, focusable container that scrolls sideways if its content is ever wider than the
+    screen (tables are laid out to fit; this is the fallback, announced and reachable by keyboard)."""
+    return f'<div class="{cls}" role="region" aria-label="{attr(label)}" tabindex="0">{inner}</div>'
 
 
 def doi_url(doi: str) -> str:

@@ -55,16 +55,16 @@ def claim_lines(claim: Claim, review: Review) -> str:
 
 
 def _back(claim: Claim) -> str:
-    return (f'<p>{link(f"../../../claims/{claim.id}/", "Back to the claim: " + esc(claim.data["statement"]))}</p>')
+    return (f'<p>{link(f"../../../claims/{claim.id}/", "Back to the claim review: “" + esc(claim.data["statement"]) + "”")}</p>')
 
 
 def search_log_page(claim: Claim, log: Record, review: Review) -> str:
     """The full search log: every query with where it was run and its hits, every work screened."""
     d = log.data
     s = summary(log)
-    out = [front_matter(f"Search log: {claim.data['statement']}",
+    out = [front_matter(f"Search log: “{claim.data['statement']}”",
                         "Every search run for the claim, and every work screened.", search=NO_SEARCH)]
-    out.append(f"<h1>Search log: {esc(claim.data['statement'])}</h1>\n\n<div class=\"kcr-text\">{_back(claim)}"
+    out.append(f"<h1>Search log: “{esc(claim.data['statement'])}”</h1>\n\n<div class=\"kcr-text\">{_back(claim)}"
                f"<p>Searched on {esc(d['date'])}: {s.queries} queries, {s.screened} works screened, {s.included} "
                "included. Queries were run both for and against the claim; the methodology describes the "
                f"procedure and the exclusion reasons.</p></div>\n\n")
@@ -96,10 +96,10 @@ def second_review_page(claim: Claim, second: Record, review: Review) -> str:
     """The second review: every evidence item read against its source, missed works, the reviewer's own
     verdict and certainty, and how any disagreement was settled."""
     d = second.data
-    out = [front_matter(f"Second review: {claim.data['statement']}",
+    out = [front_matter(f"Second review: “{claim.data['statement']}”",
                         "An independent reviewer's check of the claim's evidence, verdict and certainty.", search=NO_SEARCH)]
     agreement = "Agreed with the review" if d["agreement"] == "agree" else "Disagreed with the review"
-    out.append(f"<h1>Second review: {esc(claim.data['statement'])}</h1>\n\n<div class=\"kcr-text\">{_back(claim)}"
+    out.append(f"<h1>Second review: “{esc(claim.data['statement'])}”</h1>\n\n<div class=\"kcr-text\">{_back(claim)}"
                f"<p>Reviewed by {esc(d['reviewer'])} on {esc(d['date'])}, version {esc(d['reviewed_version'])} of the "
                f"record (current version {esc(claim.data.get('version'))}).</p>"
                f"<p><strong>{agreement}.</strong> The second reviewer's own verdict: "
