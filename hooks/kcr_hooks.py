@@ -14,6 +14,7 @@ a build is refused answers every page with the list of problems
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from kcr import generate, serve_status
@@ -48,7 +49,25 @@ class _SearchBox:
     config = {"enabled": True}
 
 
+class _DirtyBuildIsChecked(logging.Filter):
+    """`kcr build` asks MkDocs for a dirty build only when nothing but page sources changed since the last
+    build into the same folder (kcr.rebuild): MkDocs' warning about dirty builds, which --strict would
+    turn into a failure, is then only information."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build is being performed"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "Rebuilding only the pages whose source changed (kcr.rebuild)", ()
+        return True
+
+
 def on_config(config, **kwargs):
+    import os
+
+    if os.environ.get("KCR_DIRTY_CHECKED") == "1":
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _DirtyBuildIsChecked) for f in build_log.filters):
+            build_log.addFilter(_DirtyBuildIsChecked())
     config.plugins["material/search"] = _SearchBox()
     # the footer shows which commit and date the site was built from
     import datetime
@@ -130,16 +149,48 @@ def on_post_build(config, **kwargs):
     from kcr import scan, search
 
     site = Path(config["site_dir"])
-    try:
-        search.index(site)
-    except search.SearchIndexError as exc:
-        _refuse("The search index could not be written", [str(exc)])
-    # nothing that could run in a reader's browser may reach the built site
-    findings = scan.scan(site)
+    if serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
+        _index_later(site)  # a rebuild while serving: the edited page is shown now, the search catches up
+    else:
+        try:
+            search.index(site)
+        except search.SearchIndexError as exc:
+            _refuse("The search index could not be written", [str(exc)])
+    # nothing that could run in a reader's browser may reach the built site (unchanged files are not
+    # scanned again: their findings are kept by content in the user's cache folder)
+    findings = scan.scan(site, cached=True)
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
     serve_status.finish()
+
+
+_indexing = {"thread": None, "again": False}
+_indexing_lock = threading.Lock()
+
+
+def _index_later(site: Path) -> None:
+    """Rewrite the search index in a thread (while serving); one run at a time, once more if asked meanwhile."""
+    from kcr import search
+
+    def run() -> None:
+        while True:
+            try:
+                search.index(site)
+            except (search.SearchIndexError, OSError) as exc:
+                log.warning("The search index could not be rewritten: %s", exc)
+            with _indexing_lock:
+                if not _indexing["again"]:
+                    _indexing["thread"] = None
+                    return
+                _indexing["again"] = False
+
+    with _indexing_lock:
+        if _indexing["thread"] is not None:
+            _indexing["again"] = True
+            return
+        _indexing["thread"] = threading.Thread(target=run, name="kcr-search-index", daemon=True)
+        _indexing["thread"].start()
 
 
 def on_serve(server, config, builder, **kwargs):

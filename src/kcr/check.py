@@ -29,6 +29,7 @@ class Review:
     problems: Problems = field(default_factory=Problems)
     set_aside: dict[int, str] = field(default_factory=dict)
     withdrawn: list[withdrawn.Withdrawal] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # "article", "bib": digests of their content ("" unknown)
     search_logs: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     second_reviews: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     _citing: dict[str, list[tuple[claims.Claim, dict]]] | None = field(default=None, repr=False)
@@ -104,6 +105,7 @@ def _load(root: Path) -> Review:
     review = Review(root, loaded, refs, art, problems)
     used: set[tuple] | None = set() if store.enabled else None
     art_key = digest(text) if text is not None else ""
+    review.keys = {"article": art_key, "bib": bib_key}
     for claim in loaded:
         problems.extend(claim.own)  # claims.semantic_problems, run when the record was loaded
         _memo(("quotes", claim.key, art_key), used, problems,

@@ -16,6 +16,7 @@ the site is the theme's or named in the allow-list.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,9 @@ KEEP_SUFFIXES = (".pf_meta",)
 # listing pages: not indexed (every claim and reference they list has its own page)
 LISTING_PAGES = ("claims/index.md", "references/index.md", "evidence/index.md", "coverage/index.md")
 BODY = 'class="md-content__inner md-typeset"'
+# the pages Pagefind reads: the listing pages (claims/index.html, ...) are left out by the glob, not only by
+# their missing data-pagefind-body, so their megabytes at thousands of claims are not even parsed
+GLOB = "{index.html,*/index.html,claims/*/index.html,references/*/index.html,research/**/index.html}"
 
 
 class SearchIndexError(Exception):
@@ -45,17 +49,24 @@ def mark_body(html: str, src_uri: str) -> str:
 def index(site: Path) -> str:
     """Write the search index of the built ``site`` into ``site/assets/pagefind``; return Pagefind's summary."""
     out = site / OUTPUT
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", OUTPUT,
-           "--force-language", "en", "--quiet"]
+    new = out.with_name(f".pagefind-{os.getpid()}-new")  # written aside, then put in place at once
+    shutil.rmtree(new, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(new), "--glob", GLOB,
+           "--force-language", "en", "--exclude-selectors", "[data-search-exclude]", "--quiet"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0 or not (out / "pagefind.js").is_file():
+    if proc.returncode != 0 or not (new / "pagefind.js").is_file():
+        shutil.rmtree(new, ignore_errors=True)
         raise SearchIndexError(" ".join((proc.stdout + proc.stderr).split())[-500:] or
                                "pagefind wrote no index (is pagefind[bin] installed?)")
-    for path in out.iterdir():
+    for path in new.iterdir():
         if path.name not in KEEP and not path.name.endswith(KEEP_SUFFIXES):
             if path.is_dir():
                 shutil.rmtree(path)
             else:
                 path.unlink()
+    old = out.with_name(f".pagefind-{os.getpid()}-old")
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
     return proc.stdout.strip()
