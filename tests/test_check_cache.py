@@ -198,3 +198,38 @@ def test_fast_reader_agrees_on_every_file_of_the_repository() -> None:
         assert _read(text, yamlstrict.load) == _read(text, yamlstrict._load_events), path
         fast += not yamlstrict._FAST_REFUSED.search(text)
     assert fast > len(files) // 2, "most files take the fast reader"
+
+
+# ---- the static scan's cache ----
+
+def test_the_scan_finds_the_same_with_and_without_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcr import scan
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv("KCR_NO_CACHE", raising=False)
+    site = tmp_path / "site"
+    (site / "claims" / "a").mkdir(parents=True)
+    (site / "assets").mkdir()
+    (site / "index.html").write_text("<html><head><meta charset='utf-8'></head><body><p>ok</p></body></html>")
+    (site / "claims" / "a" / "index.html").write_text("<p onclick='x()'>a</p><script>alert(1)</script>")
+    (site / "assets" / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    (site / "assets" / "own.js").write_text("alert(1)")
+    (site / "b.HTM").write_text("<iframe src='javascript:alert(1)'></iframe>")
+    plain = scan.scan(site)
+    assert len(plain) >= 6
+    scan._SCANNED.clear()
+    assert scan.scan(site, cached=True) == plain  # cold
+    assert scan.scan(site, cached=True) == plain  # from memory
+    scan._SCANNED.clear()
+    cache.LineCache._memory.clear()
+    cache.LineCache._lines.clear()
+    assert scan.scan(site, cached=True) == plain  # from disk
+    (site / "index.html").write_text("<p onmouseover='y()'>changed</p>")  # a changed file is scanned again
+    assert scan.scan(site, cached=True) == scan.scan(site)
+    stored = list((tmp_path / "user-cache").glob("kcr/*/scan.jsonl"))
+    assert len(stored) == 1
+    stored[0].write_text("".join(line.split(" ")[0] + ' [["x"]]\n' for line in stored[0].read_text().splitlines()))
+    cache.LineCache._memory.clear()
+    cache.LineCache._lines.clear()
+    scan._SCANNED.clear()
+    assert scan.scan(site, cached=True) == scan.scan(site)  # damaged entries are ignored
