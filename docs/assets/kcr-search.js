@@ -22,7 +22,8 @@
   function load() {
     if (!library) {
       library = import(new URL("assets/pagefind/pagefind.js", base).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: base.pathname, excerptLength: 24 }).then(function () {
+        // noWorker: search in the page itself, so pagefind-worker.js (another 41 KB) is not downloaded
+        return pagefind.options({ baseUrl: base.pathname, excerptLength: 24, noWorker: true }).then(function () {
           return pagefind;
         });
       });

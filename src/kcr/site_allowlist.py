@@ -24,9 +24,8 @@ STYLE_ATTRIBUTES: dict[str, str] = {
 FILES: dict[str, str] = {
     'assets/kcr-cite.css': 'sha256-h2bfdYtWX7MpsHahLuvF6T45x1xNR37HI3APhVQqz3A=',
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
-    'assets/kcr-search.js': 'sha256-OW4R9qr+nDgUC5aJRTajoL5V16Rd01BhPMow+id+C8w=',
+    'assets/kcr-search.js': 'sha256-/0YHRPGct8BNMKCnlaFFbFZTzmqHC2OUywV3/X8lB18=',
     'assets/kcr.css': 'sha256-4m0En7N81J9xjKG9VW4uY41PFx0gg7EYloUhErD6Kc4=',
     'assets/kcr.js': 'sha256-mbDnnmLFbEvfbAsQcuRl8S8El/kNidoN+0S4jBBLt4c=',
-    'assets/pagefind/pagefind-worker.js': 'sha256-TKUNJbyrnhw6+8AKtfd2ERToPI/BuD04ZVrxVYtlDCo=',
     'assets/pagefind/pagefind.js': 'sha256-JS0nK9NNSD0Zp1IGD2oGURTRWrEsQtj5BcpWXidooAk=',
 }
