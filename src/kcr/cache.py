@@ -114,8 +114,11 @@ class LineCache:
             return None
         if key in self._used:
             return self._used[key][0]
-        hit = LineCache._memory.get(self.path, {}).get(key)
+        memory = LineCache._memory.get(self.path)
+        hit = None if memory is None else memory.get(key)
         if hit is None:
+            if memory is not None and self._disk is None:
+                return None  # this process read the file before and kept what it used: a new entry (kcr serve)
             text = self._read_disk().get(key)
             if text is None:
                 return None
