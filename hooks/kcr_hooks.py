@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kcr import generate, serve_status
 
@@ -57,7 +57,7 @@ class _SearchBox:
     (overrides/partials/search.html); the index is Pagefind's (kcr.search), written after the build.
     It has no event handlers: Material's plugin would parse every page for an index every page downloads."""
 
-    config = {"enabled": True}
+    config: ClassVar[dict[str, bool]] = {"enabled": True}
 
 
 class _DirtyBuildIsChecked(logging.Filter):
@@ -79,7 +79,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         build_log = logging.getLogger("mkdocs.commands.build")
         if not any(isinstance(f, _DirtyBuildIsChecked) for f in build_log.filters):
             build_log.addFilter(_DirtyBuildIsChecked())
-    config.plugins["material/search"] = _SearchBox()
+    # deliberately not a BasePlugin: it stands in for Material's search plugin (see _SearchBox)
+    config.plugins["material/search"] = _SearchBox()  # type: ignore[assignment]
     # the footer shows which commit and date the site was built from
     import datetime
     import os
@@ -183,7 +184,14 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     serve_status.finish()
 
 
-_indexing = {"thread": None, "again": False}
+class _Indexing:
+    """The search-index thread of `kcr serve`, if one is running, and whether it must run once more."""
+
+    thread: threading.Thread | None = None
+    again = False
+
+
+_indexing = _Indexing()
 _indexing_lock = threading.Lock()
 
 
@@ -198,17 +206,18 @@ def _index_later(site: Path) -> None:
             except (search.SearchIndexError, OSError) as exc:
                 log.warning("The search index could not be rewritten: %s", exc)
             with _indexing_lock:
-                if not _indexing["again"]:
-                    _indexing["thread"] = None
+                if not _indexing.again:
+                    _indexing.thread = None
                     return
-                _indexing["again"] = False
+                _indexing.again = False
 
     with _indexing_lock:
-        if _indexing["thread"] is not None:
-            _indexing["again"] = True
+        if _indexing.thread is not None:
+            _indexing.again = True
             return
-        _indexing["thread"] = threading.Thread(target=run, name="kcr-search-index", daemon=True)
-        _indexing["thread"].start()
+        thread = threading.Thread(target=run, name="kcr-search-index", daemon=True)
+        _indexing.thread = thread
+        thread.start()
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],

@@ -569,8 +569,9 @@ def from_json(value: object) -> tuple[dict[str, Reference], list[Problem], set[s
         if not ok:
             raise ValueError
 
+    if not isinstance(value, dict):
+        return None
     try:
-        need(isinstance(value, dict))
         refs: dict[str, Reference] = {}
         for key, etype, fields, line, lines, faulty in value["refs"]:
             need(isinstance(key, str) and isinstance(etype, str) and type(line) is int)

@@ -9,11 +9,12 @@ turns it off.  Entries not used in a run are dropped when it is saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 
 def _folder(root: Path) -> Path:
@@ -79,8 +80,8 @@ class LineCache:
     the values as read-only.
     """
 
-    _memory: dict[Path, dict[str, tuple[Any, str | None]]] = {}  # cache file -> key -> (value, JSON or None)
-    _lines: dict[Path, int] = {}  # cache file -> lines it holds, as this process last wrote or read it
+    _memory: ClassVar[dict[Path, dict[str, tuple[Any, str | None]]]] = {}  # cache file -> key -> (value, JSON or None)
+    _lines: ClassVar[dict[Path, int]] = {}  # cache file -> lines it holds, as this process last wrote or read it
 
     def __init__(self, root: Path, name: str) -> None:
         self.enabled = os.environ.get("KCR_NO_CACHE") != "1"
@@ -99,10 +100,8 @@ class LineCache:
                         lines += 1
                         key, _, value = raw.partition(b" ")
                         if len(key) == 64 and value.endswith(b"\n"):  # a line cut short by a crash is left out
-                            try:
+                            with contextlib.suppress(UnicodeDecodeError):
                                 self._disk[key.decode("ascii")] = value.decode("utf-8")
-                            except UnicodeDecodeError:
-                                pass
             except OSError:
                 pass
             LineCache._lines[self.path] = lines

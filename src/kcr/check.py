@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import article as article_mod
 from . import bib, claims, paths, records, searchlog, secondreview, setaside, textfile, withdrawn
@@ -90,7 +92,7 @@ def _load(root: Path) -> Review:
         remembered = _remembered_bib(bib_path, store)
         if remembered is not None:  # unchanged since this process last read it
             bib_key, *result = remembered
-            refs = _use_bib(result, problems, broken)
+            refs = _use_bib(tuple(result), problems, broken)
             bib_read = True
         else:
             sig = records._signature(bib_path)
@@ -109,16 +111,16 @@ def _load(root: Path) -> Review:
     for claim in loaded:
         problems.extend(claim.own)  # claims.semantic_problems, run when the record was loaded
         _memo(("quotes", claim.key, art_key), used, problems,
-              lambda found, c=claim: _quote_problems(review, c, found))
+              functools.partial(_quote_problems, review, claim))
         if bib_read:  # when references.bib cannot be read, every citation would be reported as missing
             _memo(("evidence", claim.key, bib_key), used, problems,
-                  lambda found, c=claim: _evidence_problems(review, c, broken, found))
+                  functools.partial(_evidence_problems, review, claim, broken))
     site = paths.site_names(root)
     _id_problems(review, site)
     _key_problems(review, site)
     for claim in loaded:
         _memo(("retraction", claim.key, bib_key), used, problems,
-              lambda found, c=claim: _retraction_problems(review, c, found))
+              functools.partial(_retraction_problems, review, claim))
     review.withdrawn = withdrawn.load(root, problems)
     _withdrawn_problems(review, site)
     _research_problems(review, store, used, complete=not skipped)
@@ -273,7 +275,8 @@ def _id_problems(review: Review, site: frozenset[str]) -> None:
             if not value:
                 continue
             path = (where,) if isinstance(where, str) else where
-            at = (lambda path=path: claim.pos(*path))  # positions are read only when a problem is reported
+            def at(path: tuple[Any, ...] = path, claim: Claim = claim) -> tuple[int, int]:
+                return claim.pos(*path)  # positions are read only when a problem is reported
             kind = "id" if where == "id" else "former id"
             bad = paths.name_problem(value, site)
             if bad and claims.ID_RE.match(value):  # a malformed id is reported by the schema
@@ -339,17 +342,18 @@ def _research_problems(review: Review, store: LineCache, used: set[tuple] | None
     by_id = {c.id: c for c in review.claims if isinstance(c.id, str) and claims.ID_RE.match(c.id)}
     by_id |= {records.stem(c.path): c for c in review.claims}
     def other(record: records.Record) -> str:  # the claim a log or review is checked against
-        claim = by_id.get(record.data.get("claim")) if isinstance(record.data.get("claim"), str) else None
+        claim_id = record.data.get("claim")
+        claim = by_id.get(claim_id) if isinstance(claim_id, str) else None
         return "-" if claim is None else claim.key
 
     for log in review.search_logs.values():
         if complete or log.stem in by_id:  # an unreadable record may be the one a log is for
             _memo(("log", log.key, other(log)), used, review.problems,
-                  lambda found, r=log: searchlog.check(r, by_id, found))
+                  functools.partial(searchlog.check, log, by_id))
     for rev in review.second_reviews.values():
         if complete or rev.stem in by_id:
             _memo(("second", rev.key, other(rev)), used, review.problems,
-                  lambda found, r=rev: secondreview.check(r, by_id, found))
+                  functools.partial(secondreview.check, rev, by_id))
     for claim in review.claims:
         if claim.data.get("checkable") is not True or not isinstance(claim.id, str) or claim.id != records.stem(claim.path):
             continue

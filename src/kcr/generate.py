@@ -8,6 +8,7 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -98,9 +99,9 @@ def render_all(review: check.Review) -> Output:
     context = (code, bib_key, art_key, url, accessed or "-")
     for claim in review.claims:
         log, second = review.search_logs.get(claim.id), review.second_reviews.get(claim.id)
-        parts = context + ("claim", claim.key, log.key if log else "-", second.key if second else "-")
-        pages, edit_paths, card = _MEMO.get(parts, lambda c=claim: _claim_outputs(c, review, formatted, plain, url,
-                                                                                  accessed))
+        parts = (*context, "claim", claim.key, log.key if log else "-", second.key if second else "-")
+        pages, edit_paths, card = _MEMO.get(parts, functools.partial(_claim_outputs, claim, review, formatted, plain,
+                                                                     url, accessed))
         out.pages.update(pages)
         out.edit_paths.update(edit_paths)
         cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = card
@@ -109,24 +110,24 @@ def render_all(review: check.Review) -> Output:
     for records_, page in ((review.search_logs, research_pages.search_log_page),
                            (review.second_reviews, research_pages.second_review_page)):
         for claim_id, record in records_.items():
-            claim = by_id.get(claim_id)
-            if record.valid and claim is not None:
+            owner = by_id.get(claim_id)
+            if record.valid and owner is not None:
                 research[(page, claim_id)] = _MEMO.get(
-                    context + (page.__name__, record.key, claim.key),
-                    lambda p=page, c=claim, r=record: p(c, r, review))
-    for path, (page, source) in research_pages.pages(review, rendered=research).items():
-        out.pages[path] = page
+                    (*context, page.__name__, record.key, owner.key),
+                    functools.partial(page, owner, record, review))
+    for path, (text, source) in research_pages.pages(review, rendered=research).items():
+        out.pages[path] = text
         out.edit_paths[path] = source
-    for path, (page, source) in withdrawn_page.pages(review).items():
-        out.pages[path] = page
+    for path, (text, source) in withdrawn_page.pages(review).items():
+        out.pages[path] = text
         out.edit_paths[path] = source
     out.pages["claims/index.md"] = index_pages.claims_index(review)
     out.edit_paths["claims/index.md"] = "claims/"
     for key, ref in review.refs.items():
         path = f"references/{key}.md"
         citing = ",".join(c.key or "?" for c, _ in review.citing(key))
-        out.pages[path] = _MEMO.get(context + ("reference", key, digest(citing) if "?" not in citing else ""),
-                                    lambda r=ref: index_pages.reference_page(r, review, formatted))
+        out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
+                                    functools.partial(index_pages.reference_page, ref, review, formatted))
         out.edit_paths[path] = "references.bib"
     out.pages["references/index.md"] = index_pages.references_index(review, formatted)
     out.edit_paths["references/index.md"] = "references.bib"

@@ -126,7 +126,9 @@ def _direction_problems(claim: Any, reasons: list[tuple[int, dict]], body_name: 
     down = [r for _, r in reasons if r["change"] < 0]
     for i, r in reasons:
         domain, change = r["domain"], r["change"]
-        where = (lambda i=i: claim.pos("certainty", "reasons", i, "change"))  # read only when reported
+        def where(i: int = i) -> tuple[int, int]:  # read only when reported
+            pos: tuple[int, int] = claim.pos("certainty", "reasons", i, "change")
+            return pos
         if domain in DOWN_DOMAINS and change > 0:
             problems.add(p, *where(), f"{domain} can only rate certainty down, but change is {change:+d}",
                          f"use change: -1 or -2, or one of the domains that rate up ({', '.join(UP_DOMAINS)})")

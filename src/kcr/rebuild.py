@@ -14,6 +14,7 @@ removed from the site too (a dirty build leaves stale pages otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
@@ -36,7 +37,7 @@ def stamp(root: Path, site_dir: Path, env: dict[str, str]) -> str:
             parts.append(f"{dist} missing")
     try:
         parts.append(subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                    timeout=10).stdout.strip())
+                                    timeout=10, check=False).stdout.strip())
     except (OSError, subprocess.SubprocessError):
         parts.append("no commit")
     for name in INPUTS:
@@ -86,7 +87,5 @@ def remove_stale(site_dir: Path, removed: list[str]) -> None:
             out = site_dir / (stem[: -len("index")] if stem.endswith("index") else stem + "/") / "index.html"
         else:
             out = site_dir / rel
-        try:
+        with contextlib.suppress(OSError):
             out.unlink(missing_ok=True)
-        except OSError:
-            pass

@@ -169,26 +169,26 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
     are the same: the problems are the same, and the values' positions are read from the text
     again if one is needed.  A stored entry that is not in the expected shape is ignored.
     """
-    caching = store is not None and store.enabled
-    if caching:
+    live = store if store is not None and store.enabled else None
+    if live is not None:
         sig = _signature(path)
         seen = _SEEN.get(str(path))
         if sig is not None and seen is not None and seen[0] == sig:  # unchanged since it was last read
             inputs = (_schema_digest(validator), more is not None, shown)
-            key = seen[3] if seen[2] == inputs else _key(validator, more, shown, seen[1])
-            checked = _cached(store, key, shown, problems, path)
+            known = seen[3] if seen[2] == inputs else _key(validator, more, shown, seen[1])
+            checked = _cached(live, known, shown, problems, path)
             if checked is not None:
                 return checked
     data = textfile.read_bytes(path, shown, problems, max_bytes)
     if data is None:
         return None
     key = None
-    if caching:
+    if live is not None:
         content = hashlib.sha256(data).hexdigest()
         key = _key(validator, more, shown, content)
         if sig is not None and time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
             _SEEN[str(path)] = (sig, content, (_schema_digest(validator), more is not None, shown), key)
-        checked = _cached(store, key, shown, problems, data)
+        checked = _cached(live, key, shown, problems, data)
         if checked is not None:
             return checked
     local = Problems()
@@ -202,9 +202,9 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
             more(doc, own)
     problems.extend(local)
     checked = Checked(doc, valid, list(own), key or "")
-    if key is not None:
+    if live is not None and key is not None:
         rows = [[p.line, p.col, p.what, p.todo] for p in local]
-        store.put(key, {"d": None if doc is None else doc.data, "v": valid, "p": rows,
+        live.put(key, {"d": None if doc is None else doc.data, "v": valid, "p": rows,
                         "o": [[p.path, p.line, p.col, p.what, p.todo] for p in own]})
         _LIVE[key] = (checked, rows)
     return checked
@@ -227,7 +227,7 @@ def keep_only(keys: Iterable[str]) -> None:
         del _LIVE[key]
 
 
-def _signature(path: Path) -> tuple[int, ...] | None:
+def _signature(path: str | Path) -> tuple[int, ...] | None:
     try:
         st = os.lstat(path)
     except OSError:

@@ -336,9 +336,9 @@ def scan(site: Path, *, cached: bool = False) -> list[Finding]:
             if i > 0 and name[i:].lower() in SCANNED_TYPES:
                 shown = name if rel == "." else f"{rel}/{name}"
                 found.append((tuple(shown.split("/")), os.path.join(dirpath, name)))
-    for parts, path in sorted(found):  # the order of the uncached scan (sorted paths)
-        if os.path.isfile(path):
-            out.extend(_cached_scan(store, path, "/".join(parts)))
+    for parts, name in sorted(found):  # the order of the uncached scan (sorted paths)
+        if os.path.isfile(name):
+            out.extend(_cached_scan(store, name, "/".join(parts)))
     if store is not None:
         store.save()
     return out

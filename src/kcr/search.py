@@ -55,7 +55,7 @@ def index(site: Path) -> str:
     shutil.rmtree(new, ignore_errors=True)
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(new), "--glob", GLOB,
            "--force-language", "en", "--exclude-selectors", "[data-search-exclude]", "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # the return code is read below
     if proc.returncode != 0 or not (new / "pagefind.js").is_file():
         shutil.rmtree(new, ignore_errors=True)
         raise SearchIndexError(" ".join((proc.stdout + proc.stderr).split())[-500:] or

@@ -88,7 +88,7 @@ def read(path: Path, shown: str, problems: Problems, max_bytes: int) -> str | No
     return None if data is None else decode(data, shown, problems)
 
 
-def read_bytes(path: Path, shown: str, problems: Problems, max_bytes: int) -> bytes | None:
+def read_bytes(path: str | Path, shown: str, problems: Problems, max_bytes: int) -> bytes | None:
     """The bytes of ``path`` if it is a regular file within ``max_bytes``, or None after adding a problem."""
     try:
         st = os.lstat(path)

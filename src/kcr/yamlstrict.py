@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
 
     class CParser:  # type: ignore[no-redef]
         def __init__(self, text: str) -> None:
-            raise _Fallback
+            raise _FallbackError
 
 MAX_DEPTH = 12
 MAX_DIGITS = 15  # Python refuses int() of more than 4,300 digits; no field needs more than 9
@@ -173,12 +173,12 @@ def load(text: str) -> Document:
     if not _FAST_REFUSED.search(text):
         try:
             return Document(_fast(text), text=text)
-        except _Fallback:
+        except _FallbackError:
             pass
     return _load_events(text)
 
 
-class _Fallback(Exception):
+class _FallbackError(Exception):
     """The fast reader met something it does not decide itself: the event reader does, with its message."""
 
 
@@ -192,7 +192,7 @@ class _Composer(CParser):
 
 
 def _fast(text: str) -> Any:
-    """The data of ``text`` from libyaml's node tree, or :class:`_Fallback` for anything unusual.
+    """The data of ``text`` from libyaml's node tree, or :class:`_FallbackError` for anything unusual.
 
     Only used on text without ``&``, ``*`` or ``!`` (so no anchor, alias or tag can
     be in it); every rule of the event reader is applied, and any problem, or any
@@ -203,34 +203,34 @@ def _fast(text: str) -> Any:
     try:
         node = _Composer(text).get_single_node()
     except yaml.YAMLError:
-        raise _Fallback from None
+        raise _FallbackError from None
     if node is None:
         return None
     try:
         return _node_value(node, 1)
     except YamlError:
-        raise _Fallback from None
+        raise _FallbackError from None
 
 
 def _node_value(node: Any, depth: int) -> Any:
     kind = type(node)
     if type(node.tag) is not slice:
-        raise _Fallback
+        raise _FallbackError
     if kind is ScalarNode:
         value = node.value
         if not (value.isascii() and value.isprintable()):
             _text_problem(value, 0, 0)
         return value if node.style else _plain(value, 0, 0)
     if depth > MAX_DEPTH:
-        raise _Fallback
+        raise _FallbackError
     if kind is MappingNode:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or type(key_node.tag) is not slice:
-                raise _Fallback
+                raise _FallbackError
             key = key_node.value
             if key in out or (key == "<<" and not key_node.style):
-                raise _Fallback
+                raise _FallbackError
             if not (key.isascii() and key.isprintable()):
                 _text_problem(key, 0, 0)
             out[key] = _node_value(value_node, depth + 1)
@@ -257,6 +257,8 @@ def _load_events(text: str) -> Document:
 
 
 def _build(events: Any, doc: Document) -> None:
+    key_pos, value_pos = doc._key_pos, doc._value_pos
+    assert key_pos is not None and value_pos is not None  # parse gives it a document with empty tables
     documents = 0
     # stack items: [container, path, pending_key, depth]
     stack: list[list[Any]] = []
@@ -305,12 +307,12 @@ def _build(events: Any, doc: Document) -> None:
                 raise YamlError(line, col, "merge key '<<' is not allowed",
                                 "write the fields out in full")
             if key in parent[3]:
-                first = doc._key_pos[parent[1] + (key,)]
+                first = key_pos[parent[1] + (key,)]
                 raise YamlError(line, col, f"duplicate key '{key}' (first at line {first[0]})",
                                 "keep one of them; YAML readers silently keep only the last")
             parent[2] = key
             parent[3].add(key)
-            doc._key_pos[parent[1] + (key,)] = (line, col)
+            key_pos[parent[1] + (key,)] = (line, col)
             continue
 
         if parent is None:
@@ -321,7 +323,7 @@ def _build(events: Any, doc: Document) -> None:
             path = parent[1] + (parent[2],)
         else:
             path = parent[1] + (len(parent[0]),)
-        doc._value_pos[path] = (line, col)
+        value_pos[path] = (line, col)
 
         if isinstance(event, yaml.ScalarEvent):
             value: Any = _scalar(event)
