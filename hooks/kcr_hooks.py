@@ -2,8 +2,10 @@
 
 ``on_pre_build`` runs the same generator as ``kcr build``, so a plain
 ``mkdocs build`` or ``mkdocs serve`` works too; ``on_files`` points each
-generated page's edit link at its YAML record; ``on_post_page`` writes each
-page's Content-Security-Policy; ``on_post_build`` runs the static scan;
+generated page's edit link at its YAML record; ``on_post_page`` marks each
+page's content for the search index and writes its Content-Security-Policy; ``on_post_build`` writes
+the search index (:mod:`kcr.search`) and runs the static scan; ``on_config`` puts a stand-in for
+Material's search plugin, so the theme shows the search box without its own index;
 ``on_serve`` watches the records, the bibliography and the article, and while
 a build is refused answers every page with the list of problems
 (:mod:`kcr.serve_status`) instead of leaving requests hanging.
@@ -13,9 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kcr import generate, serve_status
 
@@ -49,7 +52,35 @@ def on_startup(command: str, dirty: bool, **kwargs: Any) -> None:
         serve_status.start_serving()
 
 
+class _SearchBox:
+    """Stands in for Material's search plugin, so the theme shows its search button and box in the header
+    (overrides/partials/search.html); the index is Pagefind's (kcr.search), written after the build.
+    It has no event handlers: Material's plugin would parse every page for an index every page downloads."""
+
+    config: ClassVar[dict[str, bool]] = {"enabled": True}
+
+
+class _DirtyBuildIsChecked(logging.Filter):
+    """`kcr build` asks MkDocs for a dirty build only when nothing but page sources changed since the last
+    build into the same folder (kcr.rebuild): MkDocs' warning about dirty builds, which --strict would
+    turn into a failure, is then only information."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build is being performed"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "Rebuilding only the pages whose source changed (kcr.rebuild)", ()
+        return True
+
+
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
+    import os
+
+    if os.environ.get("KCR_DIRTY_CHECKED") == "1":
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _DirtyBuildIsChecked) for f in build_log.filters):
+            build_log.addFilter(_DirtyBuildIsChecked())
+    # deliberately not a BasePlugin: it stands in for Material's search plugin (see _SearchBox)
+    config.plugins["material/search"] = _SearchBox()  # type: ignore[assignment]
     # the footer shows which commit and date the site was built from
     import datetime
     import os
@@ -118,9 +149,9 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     # every page carries a Content-Security-Policy naming only its allow-listed inline code
-    from kcr import csp
+    from kcr import csp, search
 
-    return csp.apply(output)
+    return csp.apply(search.mark_body(output, page.file.src_uri))
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -134,13 +165,59 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site
-    from kcr import scan
+    from kcr import scan, search
 
-    findings = scan.scan(Path(config["site_dir"]))
+    site = Path(config["site_dir"])
+    if serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
+        _index_later(site)  # a rebuild while serving: the edited page is shown now, the search catches up
+    else:
+        try:
+            search.index(site)
+        except search.SearchIndexError as exc:
+            _refuse("The search index could not be written", [str(exc)])
+    # nothing that could run in a reader's browser may reach the built site (unchanged files are not
+    # scanned again: their findings are kept by content in the user's cache folder)
+    findings = scan.scan(site, cached=True)
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
     serve_status.finish()
+
+
+class _Indexing:
+    """The search-index thread of `kcr serve`, if one is running, and whether it must run once more."""
+
+    thread: threading.Thread | None = None
+    again = False
+
+
+_indexing = _Indexing()
+_indexing_lock = threading.Lock()
+
+
+def _index_later(site: Path) -> None:
+    """Rewrite the search index in a thread (while serving); one run at a time, once more if asked meanwhile."""
+    from kcr import search
+
+    def run() -> None:
+        while True:
+            try:
+                search.index(site)
+            except (search.SearchIndexError, OSError) as exc:
+                log.warning("The search index could not be rewritten: %s", exc)
+            with _indexing_lock:
+                if not _indexing.again:
+                    _indexing.thread = None
+                    return
+                _indexing.again = False
+
+    with _indexing_lock:
+        if _indexing.thread is not None:
+            _indexing.again = True
+            return
+        thread = threading.Thread(target=run, name="kcr-search-index", daemon=True)
+        _indexing.thread = thread
+        thread.start()
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],

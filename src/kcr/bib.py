@@ -27,7 +27,7 @@ from bibtexparser.model import (
     String,
 )
 
-from .problems import Problems
+from .problems import Problem, Problems
 from .textfile import is_date, skeleton
 
 PATH = "references.bib"
@@ -541,3 +541,37 @@ def _duplicates(refs: dict[str, Reference], problems: Problems, path: str) -> No
                              f"cite '{other}' instead and remove this entry")
             else:
                 seen[(kind, value)] = key
+
+
+def to_json(refs: dict[str, Reference], problems: Problems, broken: set[str]) -> dict:
+    """What :func:`parse` returned and reported, as JSON (for the cache: see :func:`from_json`)."""
+    return {"refs": [[r.key, r.entry_type, r.fields, r.line, r.field_lines, sorted(r.faulty)] for r in refs.values()],
+            "p": [[p.path, p.line, p.col, p.what, p.todo] for p in problems], "broken": sorted(broken)}
+
+
+def from_json(value: object) -> tuple[dict[str, Reference], list[Problem], set[str]] | None:
+    """The entries, problems and broken keys stored by :func:`to_json`, or None when ``value`` is not
+    in that shape (a damaged cache entry is ignored)."""
+    def need(ok: bool) -> None:
+        if not ok:
+            raise ValueError
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        refs: dict[str, Reference] = {}
+        for key, etype, fields, line, lines, faulty in value["refs"]:
+            need(isinstance(key, str) and isinstance(etype, str) and type(line) is int)
+            need(isinstance(fields, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()))
+            need(isinstance(lines, dict) and all(isinstance(k, str) and type(v) is int for k, v in lines.items()))
+            need(isinstance(faulty, list) and all(isinstance(f, str) for f in faulty))
+            refs[key] = Reference(key, etype, fields, line, lines, set(faulty))
+        problems = []
+        for path, line, col, what, todo in value["p"]:
+            need(type(line) is int and type(col) is int and all(isinstance(x, str) for x in (path, what, todo)))
+            problems.append(Problem(path, line, col, what, todo))
+        broken = value["broken"]
+        need(isinstance(broken, list) and all(isinstance(k, str) for k in broken))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return refs, problems, set(broken)

@@ -9,11 +9,12 @@ turns it off.  Entries not used in a run are dropped when it is saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 
 def _folder(root: Path) -> Path:
@@ -21,10 +22,10 @@ def _folder(root: Path) -> Path:
     return base / "kcr" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
-def digest(*parts: str) -> str:
+def digest(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -65,3 +66,128 @@ class Cache:
             tmp.replace(self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+class LineCache:
+    """Checked records and the like: one ``<key> <json>`` line per entry, in the same folder as :class:`Cache`.
+
+    Made for many entries of which a run changes few: a run that adds entries
+    appends them (the file is rewritten only when it holds many unused ones), an
+    entry's JSON is parsed only when it is asked for, and a damaged line or entry
+    costs only itself (it is skipped, and worked out again).  Within one process
+    the entries of the last run are also kept in memory as they were returned,
+    so ``kcr serve`` reads nothing from disk on a rebuild: callers must treat
+    the values as read-only.
+    """
+
+    _memory: ClassVar[dict[Path, dict[str, tuple[Any, str | None]]]] = {}  # cache file -> key -> (value, JSON or None)
+    _lines: ClassVar[dict[Path, int]] = {}  # cache file -> lines it holds, as this process last wrote or read it
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.enabled = os.environ.get("KCR_NO_CACHE") != "1"
+        self.path = _folder(root) / f"{name}.jsonl"
+        self._disk: dict[str, str] | None = None
+        self._used: dict[str, tuple[Any, str | None]] = {}
+        self._added: list[str] = []
+
+    def _read_disk(self) -> dict[str, str]:
+        if self._disk is None:
+            self._disk = {}
+            lines = 0
+            try:
+                with self.path.open("rb") as fh:
+                    for raw in fh:
+                        lines += 1
+                        key, _, value = raw.partition(b" ")
+                        if len(key) == 64 and value.endswith(b"\n"):  # a line cut short by a crash is left out
+                            with contextlib.suppress(UnicodeDecodeError):
+                                self._disk[key.decode("ascii")] = value.decode("utf-8")
+            except OSError:
+                pass
+            LineCache._lines[self.path] = lines
+        return self._disk
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key`` (a :func:`digest`), or None."""
+        if not self.enabled:
+            return None
+        if key in self._used:
+            return self._used[key][0]
+        memory = LineCache._memory.get(self.path)
+        hit = None if memory is None else memory.get(key)
+        if hit is None:
+            if memory is not None and self._disk is None:
+                return None  # this process read the file before and kept what it used: a new entry (kcr serve)
+            text = self._read_disk().get(key)
+            if text is None:
+                return None
+            try:
+                hit = (json.loads(text), text)
+            except ValueError:
+                return None
+        self._used[key] = hit
+        return hit[0]
+
+    def keep(self, key: str) -> bool:
+        """Mark ``key`` as used by this run without reading its value, if this process holds it in memory."""
+        if not self.enabled:
+            return False
+        hit = self._used.get(key) or LineCache._memory.get(self.path, {}).get(key)
+        if hit is None:
+            return False
+        self._used[key] = hit
+        return True
+
+    def used(self) -> list[str]:
+        """The keys this run asked for or stored."""
+        return list(self._used)
+
+    def put(self, key: str, value: Any) -> None:
+        if self.enabled:
+            self._used[key] = (value, None)
+            self._added.append(key)
+
+    def discard(self, key: str) -> None:
+        """Forget ``key`` (its value was found unusable)."""
+        self._used.pop(key, None)
+
+    def save(self) -> None:
+        """Keep this run's entries: append the new ones, or rewrite the file when most of it is unused."""
+        if not self.enabled:
+            return
+        LineCache._memory[self.path] = dict(self._used)
+        lines = LineCache._lines.get(self.path)
+        if lines is None:
+            self._read_disk()
+            lines = LineCache._lines[self.path]
+        added = [k for k in dict.fromkeys(self._added) if k in self._used]
+        stale = lines + len(added) - len(self._used)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if stale > max(1000, len(self._used)):
+                entries = list(self._used)
+                mode = "w"
+            elif added:
+                entries, mode = added, "a"
+            else:
+                return
+            text = "".join(f"{k} {self._json(k)}\n" for k in entries)
+            if mode == "a":
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(text)
+                LineCache._lines[self.path] = lines + len(entries)
+            else:
+                tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(self.path)
+                LineCache._lines[self.path] = len(entries)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _json(self, key: str) -> str:
+        value, text = self._used[key]
+        if text is None:
+            text = json.dumps(value, separators=(",", ":"))
+            self._used[key] = (value, text)
+            LineCache._memory[self.path][key] = (value, text)
+        return text

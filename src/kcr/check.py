@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import article as article_mod
 from . import bib, claims, paths, records, searchlog, secondreview, setaside, textfile, withdrawn
+from .cache import LineCache, digest
 from .claims import Claim  # by name: in Review the field `claims` hides the module
 from .problems import Problem, Problems
 
@@ -25,6 +31,7 @@ class Review:
     problems: Problems = field(default_factory=Problems)
     set_aside: dict[int, str] = field(default_factory=dict)
     withdrawn: list[withdrawn.Withdrawal] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # "article", "bib": digests of their content ("" unknown)
     search_logs: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     second_reviews: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     _citing: dict[str, list[tuple[Claim, dict]]] | None = field(default=None, repr=False)
@@ -53,7 +60,20 @@ def _items(data: dict, name: str) -> list:
 
 def load(root: Path) -> Review:
     """Load and check everything under ``root``; problems are collected, never raised."""
+    # the records make millions of small objects that all stay alive: Python's cycle collector would
+    # walk them again and again as they pile up (a third of the time); they hold no cycles
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path) -> Review:
     problems = Problems()
+    store = LineCache(root, "records")  # checked records and parsed references by content (see kcr.cache)
     art = None
     art_path = root / ARTICLE
     text = None
@@ -65,41 +85,120 @@ def load(root: Path) -> Review:
         art = article_mod.parse(text)
     bib_path = root / bib.PATH
     refs: dict[str, bib.Reference] = {}
+    bib_key = ""  # names references.bib's content when it came through the cache
     bib_read = False
     broken: set[str] = set()  # keys of entries that are in references.bib but could not be parsed
     if bib_path.exists() or bib_path.is_symlink():
-        bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
-        if bib_text is not None:
-            refs = bib.parse(bib_text, problems, broken=broken)
+        remembered = _remembered_bib(bib_path, store)
+        if remembered is not None:  # unchanged since this process last read it
+            bib_key, *result = remembered
+            refs = _use_bib(tuple(result), problems, broken)
             bib_read = True
+        else:
+            sig = records._signature(bib_path)
+            bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
+            if bib_text is not None:
+                refs, bib_key = _parse_bib(bib_text, problems, broken, store, sig, bib_path)
+                bib_read = True
     else:
         problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
     skipped: list[str] = []
-    loaded = claims.load_all(root, problems, skipped)
+    loaded = claims.load_all(root, problems, skipped, store)
     review = Review(root, loaded, refs, art, problems)
+    used: set[tuple] | None = set() if store.enabled else None
+    art_key = digest(text) if text is not None else ""
+    review.keys = {"article": art_key, "bib": bib_key}
     for claim in loaded:
-        claims.semantic_problems(claim, problems)
-        _quote_problems(review, claim)
+        problems.extend(claim.own)  # claims.semantic_problems, run when the record was loaded
+        _memo(("quotes", claim.key, art_key), used, problems,
+              functools.partial(_quote_problems, review, claim))
         if bib_read:  # when references.bib cannot be read, every citation would be reported as missing
-            _evidence_problems(review, claim, broken)
+            _memo(("evidence", claim.key, bib_key), used, problems,
+                  functools.partial(_evidence_problems, review, claim, broken))
     site = paths.site_names(root)
     _id_problems(review, site)
     _key_problems(review, site)
-    _retraction_problems(review)
+    for claim in loaded:
+        _memo(("retraction", claim.key, bib_key), used, problems,
+              functools.partial(_retraction_problems, review, claim))
     review.withdrawn = withdrawn.load(root, problems)
     _withdrawn_problems(review, site)
-    _research_problems(review, complete=not skipped)
+    _research_problems(review, store, used, complete=not skipped)
     if not skipped and not any(_evidence_unreadable(c) for c in loaded):
         _uncited_references(review)  # a record that could not be read may cite any reference
     if art is not None:
         review.set_aside = setaside.load(root, art, problems)
     _symlink_problems(root, problems)
+    store.save()
+    records.keep_only(store.used())
+    if used is not None:
+        for key in [k for k in _PAIRS if k not in used]:
+            del _PAIRS[key]
     # file names and YAML escapes can carry newlines, terminal escapes or bidirectional controls:
     # every message is one line of visible text
     problems[:] = [Problem(textfile.printable(p.path), p.line, p.col, _short(textfile.printable(p.what)),
                            textfile.printable(p.todo)) for p in problems]
     problems.sort()
     return review
+
+
+# the last references.bib this process parsed: (file, lstat signature, cache key, entries, problems, broken keys)
+_BIB: list[tuple[str, tuple[int, ...], str, dict[str, bib.Reference], list[Problem], set[str]]] = []
+
+
+def _remembered_bib(path: Path, store: LineCache) -> tuple | None:
+    """(cache key, entries, problems, broken keys) of references.bib as this process last parsed it,
+    if the file has not changed since."""
+    if not (store.enabled and _BIB):
+        return None
+    sig = records._signature(path)
+    return _BIB[0][2:] if sig is not None and _BIB[0][:2] == (str(path), sig) else None
+
+
+def _use_bib(result: tuple, problems: Problems, broken: set[str]) -> dict[str, bib.Reference]:
+    refs, found, lost = result
+    problems.extend(found)
+    broken |= lost
+    return dict(refs)
+
+
+def _parse_bib(text: str, problems: Problems, broken: set[str], store: LineCache,
+               sig: tuple[int, ...] | None = None, path: Path | None = None) -> tuple[dict[str, bib.Reference], str]:
+    """:func:`bib.parse`, or its result for the same text from the cache (entries, problems, broken keys);
+    and the cache key ("" without a cache)."""
+    key = digest(records.fingerprint(), bib.PATH, text) if store.enabled else ""
+    hit = bib.from_json(store.get(key)) if key else None
+    if hit is None:
+        if key:
+            store.discard(key)
+        local = Problems()
+        lost: set[str] = set()
+        refs = bib.parse(text, local, broken=lost)
+        hit = (refs, list(local), lost)
+        if key:
+            store.put(key, bib.to_json(refs, local, lost))
+    if key and sig is not None and time.time_ns() - max(sig[2], sig[3]) > records.RACY_NS:
+        _BIB[:] = [(str(path), sig, key, *hit)]
+    return _use_bib(hit, problems, broken), key
+
+
+# in this process: what each check of one record against others found, by the cache keys of all it reads
+_PAIRS: dict[tuple, list[Problem]] = {}
+
+
+def _memo(key: tuple, used: set[tuple] | None, problems: Problems, run: Callable[[Problems], None]) -> None:
+    """``run(problems)``, or what it added last time for the same ``key`` (without a cache: ``used`` is None,
+    or when a part of the key is unknown)."""
+    if used is None or not all(key):
+        run(problems)
+        return
+    hit = _PAIRS.get(key)
+    if hit is None:
+        local = Problems()
+        run(local)
+        hit = _PAIRS[key] = list(local)
+    used.add(key)
+    problems.extend(hit)
 
 
 def _short(what: str, limit: int = 400) -> str:
@@ -138,31 +237,30 @@ def _symlink_problems(root: Path, problems: Problems) -> None:
                         stack.append(Path(entry.path))
 
 
-def _quote_problems(review: Review, claim: Claim) -> None:
+def _quote_problems(review: Review, claim: Claim, problems: Problems) -> None:
     if review.article is None:
         return
     for i, q in enumerate(_items(claim.data, "quotes")):
         if not isinstance(q, dict) or not isinstance(q.get("text"), str):
             continue
         found = review.article.find(q["text"])
-        line, col = claim.pos("quotes", i, "text")
         shown = q["text"] if len(q["text"]) <= 60 else q["text"][:57] + "..."
         if found is None:
-            review.problems.add(claim.path, line, col, f"quote not found in the article: \"{shown}\"",
+            problems.add(claim.path, *claim.pos("quotes", i, "text"), f"quote not found in the article: \"{shown}\"",
                                 f"copy the words exactly from {ARTICLE} (curly ’ and straight ' differ)")
         elif isinstance(q.get("section"), str) and found != q["section"]:
             sline, scol = claim.pos("quotes", i, "section")
-            review.problems.add(claim.path, sline, scol, f"quote is in section '{found}', not '{q['section'][:80]}'",
+            problems.add(claim.path, sline, scol, f"quote is in section '{found}', not '{q['section'][:80]}'",
                                 f"set section: {found}")
 
 
-def _evidence_problems(review: Review, claim: Claim, broken: set[str]) -> None:
+def _evidence_problems(review: Review, claim: Claim, broken: set[str], problems: Problems) -> None:
     for i, item in enumerate(_items(claim.data, "evidence")):
         ref = item.get("ref") if isinstance(item, dict) else None
         # a malformed key is reported by the schema; an entry that failed to parse, by the BibTeX check
         if isinstance(ref, str) and bib.KEY_RE.match(ref) and ref not in review.refs and ref not in broken:
             line, col = claim.pos("evidence", i, "ref")
-            review.problems.add(claim.path, line, col, f"evidence cites '{item['ref']}', which is not in references.bib",
+            problems.add(claim.path, line, col, f"evidence cites '{item['ref']}', which is not in references.bib",
                                 "add the entry to references.bib (kcr add-ref) or fix the key")
 
 
@@ -177,25 +275,26 @@ def _id_problems(review: Review, site: frozenset[str]) -> None:
             if not value:
                 continue
             path = (where,) if isinstance(where, str) else where
-            line, col = claim.pos(*path)
+            def at(path: tuple[Any, ...] = path, claim: Claim = claim) -> tuple[int, int]:
+                return claim.pos(*path)  # positions are read only when a problem is reported
             kind = "id" if where == "id" else "former id"
             bad = paths.name_problem(value, site)
             if bad and claims.ID_RE.match(value):  # a malformed id is reported by the schema
-                review.problems.add(claim.path, line, col, f"{kind} '{value}' {bad[0]}", bad[1])
+                review.problems.add(claim.path, *at(), f"{kind} '{value}' {bad[0]}", bad[1])
             if where != "id" and value == claim.id:
-                review.problems.add(claim.path, line, col, f"former id '{value}' is the record's own id",
+                review.problems.add(claim.path, *at(), f"former id '{value}' is the record's own id",
                                     "remove it; former_ids lists only ids the claim had before")
                 continue
             other = current.get(value)
             if where != "id" and other is not None and other is not claim and claim.id in _items(other.data, "former_ids"):
-                review.problems.add(claim.path, line, col,
+                review.problems.add(claim.path, *at(),
                                     f"former id '{value}' is the id of {other.path}, which lists '{claim.id}' as its "
                                     "former id (a cycle of renames)",
                                     "keep each id in one record: an old id belongs only in the former_ids of the "
                                     "record that replaced it")
                 continue
             if value in owner and owner[value] != claim.path:
-                review.problems.add(claim.path, line, col, f"id '{value}' is already used by {owner[value]}",
+                review.problems.add(claim.path, *at(), f"id '{value}' is already used by {owner[value]}",
                                     "choose another id; ids and former ids must be unique")
             owner.setdefault(value, claim.path)
 
@@ -208,22 +307,20 @@ def _key_problems(review: Review, site: frozenset[str]) -> None:
             review.problems.add(bib.PATH, ref.line, 1, f"citation key '{key}' {bad[0]}", bad[1])
 
 
-def _retraction_problems(review: Review) -> None:
+def _retraction_problems(review: Review, claim: claims.Claim, problems: Problems) -> None:
     """A retracted work cannot hold up an accurate or mostly-accurate verdict."""
-    for claim in review.claims:
-        verdict = claim.data.get("verdict")
-        if verdict not in ("accurate", "mostly-accurate"):
+    verdict = claim.data.get("verdict")
+    if verdict not in ("accurate", "mostly-accurate"):
+        return
+    for i, item in enumerate(_items(claim.data, "evidence")):
+        if not (isinstance(item, dict) and item.get("stance") == "supports" and isinstance(item.get("ref"), str)):
             continue
-        for i, item in enumerate(_items(claim.data, "evidence")):
-            if not (isinstance(item, dict) and item.get("stance") == "supports" and isinstance(item.get("ref"), str)):
-                continue
-            ref = review.refs.get(item["ref"])
-            if ref is not None and ref.notice_type == "retraction":
-                line, col = claim.pos("evidence", i, "ref")
-                review.problems.add(claim.path, line, col,
-                                    f"verdict '{verdict}' rests on '{ref.key}', which has been retracted",
-                                    "a retracted work supports nothing: recode it as context (say it was retracted in "
-                                    "the finding) and reconsider the verdict")
+        ref = review.refs.get(item["ref"])
+        if ref is not None and ref.notice_type == "retraction":
+            line, col = claim.pos("evidence", i, "ref")
+            problems.add(claim.path, line, col, f"verdict '{verdict}' rests on '{ref.key}', which has been retracted",
+                         "a retracted work supports nothing: recode it as context (say it was retracted in "
+                         "the finding) and reconsider the verdict")
 
 
 def _withdrawn_problems(review: Review, site: frozenset[str]) -> None:
@@ -237,21 +334,28 @@ def _withdrawn_problems(review: Review, site: frozenset[str]) -> None:
             review.problems.add(withdrawn.PATH, line, col, f"withdrawn id '{w.id}' {bad[0]}", bad[1])
 
 
-def _research_problems(review: Review, complete: bool) -> None:
+def _research_problems(review: Review, store: LineCache, used: set[tuple] | None, complete: bool) -> None:
     """Search logs and second reviews: each checked against its claim; every checkable claim has both."""
-    review.search_logs = searchlog.load(review.root, review.problems)
-    review.second_reviews = secondreview.load(review.root, review.problems)
+    review.search_logs = searchlog.load(review.root, review.problems, store)
+    review.second_reviews = secondreview.load(review.root, review.problems, store)
     # logs are named after the record's file; a record whose file name is wrong is found by its id
     by_id = {c.id: c for c in review.claims if isinstance(c.id, str) and claims.ID_RE.match(c.id)}
-    by_id |= {Path(c.path).stem: c for c in review.claims}
+    by_id |= {records.stem(c.path): c for c in review.claims}
+    def other(record: records.Record) -> str:  # the claim a log or review is checked against
+        claim_id = record.data.get("claim")
+        claim = by_id.get(claim_id) if isinstance(claim_id, str) else None
+        return "-" if claim is None else claim.key
+
     for log in review.search_logs.values():
         if complete or log.stem in by_id:  # an unreadable record may be the one a log is for
-            searchlog.check(log, by_id, review.problems)
+            _memo(("log", log.key, other(log)), used, review.problems,
+                  functools.partial(searchlog.check, log, by_id))
     for rev in review.second_reviews.values():
         if complete or rev.stem in by_id:
-            secondreview.check(rev, by_id, review.problems)
+            _memo(("second", rev.key, other(rev)), used, review.problems,
+                  functools.partial(secondreview.check, rev, by_id))
     for claim in review.claims:
-        if claim.data.get("checkable") is not True or not isinstance(claim.id, str) or claim.id != Path(claim.path).stem:
+        if claim.data.get("checkable") is not True or not isinstance(claim.id, str) or claim.id != records.stem(claim.path):
             continue
         if claim.id not in review.search_logs:
             review.problems.add(claim.path, 1, 1, "checkable claim has no search log",

@@ -6,14 +6,14 @@ import itertools
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from . import grade, records, textfile, yamlstrict
+from . import cache, grade, records, textfile, yamlstrict
 from .problems import Problems
 
 DIR = "claims"
@@ -40,6 +40,8 @@ class Claim:
     path: str
     data: dict[str, Any]
     doc: yamlstrict.Document
+    own: list = field(default_factory=list)  # problems of the record alone (semantic_problems), found when loaded
+    key: str = ""  # names its content when it came through the cache (see records.load_checked)
 
     @property
     def id(self) -> str:
@@ -54,7 +56,8 @@ def validator(root: Path) -> Draft202012Validator:
     return records.validator(root, SCHEMA)
 
 
-def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -> list[Claim]:
+def load_all(root: Path, problems: Problems, skipped: list[str] | None = None,
+             store: cache.LineCache | None = None) -> list[Claim]:
     """Load every file in claims/, adding each problem found; return the records that parsed.
 
     The file shown for every entry of claims/ that gives no record is appended to
@@ -69,7 +72,8 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
         skipped.append(DIR)
         return claims
     try:
-        mismatch = grade.schema_mismatch(validator(root).schema)
+        check = validator(root)
+        mismatch = grade.schema_mismatch(check.schema)
     except (OSError, ValueError, SchemaError) as exc:
         line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
         reason = exc.strerror if isinstance(exc, OSError) else " ".join(str(exc).split())[:200]
@@ -84,7 +88,7 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
         return claims
     try:
         with os.scandir(folder) as it:
-            entries = [Path(e.path) for e in itertools.islice(it, MAX_FILES + 1)]
+            entries = list(itertools.islice(it, MAX_FILES + 1))
     except OSError as exc:
         problems.add(DIR, 1, 1, f"claims/ cannot be read ({exc.strerror})", "check the folder's permissions")
         skipped.append(DIR)
@@ -96,24 +100,25 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
         return claims
     lower: dict[str, str] = {}
     # all-lowercase names first, so of two names differing only in case the odd one is reported
-    for path in sorted(entries, key=lambda p: (p.name.lower(), p.name != p.name.lower(), p.name)):
-        shown = f"{DIR}/{path.name}"
-        if path.name.lower() in lower:
-            problems.add(shown, 1, 1, f"file name differs only in case from '{lower[path.name.lower()]}'",
+    for entry in sorted(entries, key=lambda e: (e.name.lower(), e.name != e.name.lower(), e.name)):
+        name = entry.name
+        shown = f"{DIR}/{name}"
+        if name.lower() in lower:
+            problems.add(shown, 1, 1, f"file name differs only in case from '{lower[name.lower()]}'",
                          "rename or remove one; they clash on case-insensitive file systems")
             skipped.append(shown)
             continue
-        lower[path.name.lower()] = shown
-        if path.is_dir() and not path.is_symlink():
+        lower[name.lower()] = shown
+        if entry.is_dir(follow_symlinks=False):
             problems.add(shown, 1, 1, "folder inside claims/", "keep one .yaml file per claim directly in claims/")
             skipped.append(shown)
             continue
-        if path.suffix != ".yaml":
+        if records.suffix(name) != ".yaml":
             problems.add(shown, 1, 1, "file in claims/ does not end in .yaml",
                          "rename it to <id>.yaml (use .yaml, not .yml) or move it out of claims/")
             skipped.append(shown)
             continue
-        claim = load_one(path, shown, root, problems)
+        claim = load_one(entry.path, shown, root, problems, store, check)
         if claim is not None:
             claims.append(claim)
         else:
@@ -121,27 +126,27 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None) -
     return claims
 
 
-def load_one(path: Path, shown: str, root: Path, problems: Problems) -> Claim | None:
-    """Load and schema-check one record; None if it cannot be read at all."""
-    doc = records.read_mapping(path, shown, problems, MAX_BYTES,
-                               "fill in the record (run `kcr new-claim` for a template) or delete it")
-    if doc is None:
+def load_one(path: str | Path, shown: str, root: Path, problems: Problems,
+             store: cache.LineCache | None = None, check: Draft202012Validator | None = None) -> Claim | None:
+    """Load and schema-check one record, and run the checks of the record alone (:func:`semantic_problems`,
+    kept in ``Claim.own``); None if it cannot be read at all."""
+    checked = records.load_checked(
+        path, shown, problems, MAX_BYTES, "fill in the record (run `kcr new-claim` for a template) or delete it",
+        check or validator(root), store=store, hints=HINTS,
+        more=lambda doc, found: semantic_problems(Claim(shown, doc.data, doc), found))
+    if checked is None or checked.doc is None:
         return None
-    claim = Claim(shown, doc.data, doc)
-    _schema_problems(claim, root, problems)
-    return claim
+    return Claim(shown, checked.doc.data, checked.doc, checked.own, checked.key)
 
 
-def _schema_problems(claim: Claim, root: Path, problems: Problems) -> None:
-    hints = {("certainty", "body"): grade.BODY_TODO}
-    records.schema_problems(validator(root), claim.data, claim.doc, claim.path, problems, hints)
+HINTS = {("certainty", "body"): grade.BODY_TODO}
 
 
 def semantic_problems(claim: Claim, problems: Problems) -> None:
     """Checks the schema cannot express: id, dates, certainty arithmetic, verdict rules."""
     d = claim.data
     p = claim.path
-    stem = Path(p).stem
+    stem = records.stem(p)
     if not ID_RE.match(stem):
         good = isinstance(d.get("id"), str) and ID_RE.match(d["id"])
         problems.add(p, 1, 1, f"file name '{Path(p).name}' is not a valid id",
@@ -170,20 +175,19 @@ def semantic_problems(claim: Claim, problems: Problems) -> None:
 def _statement_rules(claim: Claim, statement: str, problems: Problems) -> None:
     """Verdict words and markup in the statement, compared as the text looks (NFKC and look-alike letters)."""
     seen, index = textfile.skeleton_map(statement)
-    line, col = claim.pos("statement")
     m = VERDICT_WORDS.search(seen)
     if m:
         written = statement[index[m.start()]:index[m.end() - 1] + 1]
         what = f"statement contains the verdict word '{m.group()}'"
         if written != m.group():
             what += f" (written with look-alike characters as '{written}')"
-        problems.add(claim.path, line, col, what,
+        problems.add(claim.path, *claim.pos("statement"), what,
                      "state the claim neutrally; the verdict goes in the verdict field")
     if not MARKUP.search(statement):  # markup written plainly is reported by the schema's pattern
         m = MARKUP.search(seen)
         if m:
             written = statement[index[m.start()]]
-            problems.add(claim.path, line, col,
+            problems.add(claim.path, *claim.pos("statement"),
                          f"statement contains '{written}' (U+{ord(written):04X}), a look-alike of the markup character '{m.group()}'",
                          "remove the markup characters < > [ ] { } ` \\ * _ # | and their look-alikes (the statement is plain text)")
 
@@ -243,12 +247,11 @@ def _verdict_rules(claim: Claim, problems: Problems) -> None:
         reasons = [r for r in _list(cert.get("reasons")) if isinstance(r, dict)]
         total = LEVELS[cert["start"]] + sum(r.get("change", 0) for r in reasons if isinstance(r.get("change"), int))
         expected = LEVEL_NAMES[min(4, max(1, total))]
-        line, col = claim.pos("certainty", "level")
         if cert["level"] != "high" and not reasons and not cert.get("basis"):
-            problems.add(p, line, col, f"certainty '{cert['level']}' is below high but no reason is given",
+            problems.add(p, *claim.pos("certainty", "level"), f"certainty '{cert['level']}' is below high but no reason is given",
                          "add certainty.reasons (domain, change, reason) or certainty.basis for a low starting point")
         elif expected != cert["level"]:
-            problems.add(p, line, col,
+            problems.add(p, *claim.pos("certainty", "level"),
                          f"certainty level '{cert['level']}' does not follow from start '{cert['start']}' and the changes (gives '{expected}')",
                          "correct the level or the changes in certainty.reasons")
     if d.get("checkable") is True and isinstance(d.get("evidence"), list):

@@ -52,6 +52,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print("Build refused: fix the problems above (kcr check lists them).", file=sys.stderr)
         return 1
     print(f"Generated {len(out.pages)} pages ({len(out.written)} written, {len(out.removed)} removed).")
+    args.generated = out
     return 0
 
 
@@ -77,7 +78,22 @@ def _mkdocs(args: argparse.Namespace, verb: str, extra: list[str], before: Calla
         except (OSError, subprocess.CalledProcessError):
             pass
     cmd = [sys.executable, "-m", "mkdocs", verb, "-f", str(_root(args) / "mkdocs.yml"), *extra]
-    return subprocess.call(cmd, cwd=_root(args), env=env)
+    if verb != "build":
+        return subprocess.call(cmd, cwd=_root(args), env=env)
+    from . import rebuild
+
+    site = Path(extra[extra.index("--site-dir") + 1]) if "--site-dir" in extra else _root(args) / "site"
+    stamp = rebuild.stamp(_root(args), site, env)
+    if rebuild.reusable(_root(args), site, stamp):
+        # the same configuration, theme, code and commit as the last build here: render only changed pages
+        rebuild.remove_stale(site, getattr(args, "generated", generate.Output()).removed)
+        cmd.append("--dirty")
+        env["KCR_DIRTY_CHECKED"] = "1"
+    rebuild.remember(_root(args), site, None)
+    code = subprocess.call(cmd, cwd=_root(args), env=env)
+    if code == 0:
+        rebuild.remember(_root(args), site, stamp)
+    return code
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 Each built page gets a ``<meta http-equiv="Content-Security-Policy">`` right
 after ``<meta charset>``, before any script or stylesheet.  It lets scripts and
-stylesheets load only from the site itself, and lets run only the inline
+stylesheets load only from the site itself (and WebAssembly, for the search, be compiled), and lets run only the inline
 scripts, ``<style>`` elements and ``style=`` attributes whose text is in
 :mod:`kcr.site_allowlist` (the theme's and the project's own), each by the
 sha256 of its exact text.  Inline code that is not allow-listed gets no hash,
@@ -80,7 +80,8 @@ def allowed(kind: str, text: str) -> bool:
 
 def policy(scripts: set[str], styles: set[str], attributes: set[str]) -> str:
     """The policy text for a page whose allow-listed inline code has these hashes."""
-    script_src = " ".join(["'self'", *(f"'{h}'" for h in sorted(scripts))])
+    # 'wasm-unsafe-eval': the site search (Pagefind) compiles its WebAssembly; it allows no eval() of text
+    script_src = " ".join(["'self'", *(f"'{h}'" for h in sorted(scripts)), "'wasm-unsafe-eval'"])
     style_src = ["'self'", *(f"'{h}'" for h in sorted(styles | attributes))]
     if attributes:  # a style= attribute may only be allowed by hash with 'unsafe-hashes'
         style_src.insert(1, "'unsafe-hashes'")

@@ -8,16 +8,20 @@ MkDocs hooks at all).  Files are written only when their content changed, so
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from . import check, setaside
-from .cache import Cache
+from .cache import Cache, digest
 from .paths import OWNED
+from .records import fingerprint
 from .render import charts, cite, claim_page, downloads, index_pages, pagecite, preview, research_pages, withdrawn_page
 
 DEFAULT_SITE_URL = "https://example.invalid/"
@@ -49,38 +53,81 @@ class Output:
     removed: list[str] = field(default_factory=list)
 
 
+class _Memo:
+    """Pages rendered in this process, by a digest of everything they are made from (``kcr serve`` renders
+    again only what an edit changed).  Each part of a key names content: a record's or references.bib's
+    cache key (see :mod:`kcr.records`), the article's digest, kcr's code; a key with an unknown part
+    ("", no cache) is not remembered.  Entries not used by a generation are dropped after it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def get(self, parts: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        if not all(parts) or os.environ.get("KCR_NO_CACHE") == "1":
+            return make()
+        key = digest(*parts)
+        self.used.add(key)
+        if key not in self.entries:
+            self.entries[key] = make()
+        return self.entries[key]
+
+    def done(self) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.used = set()
+
+
+_MEMO = _Memo()
+_IMAGES: dict[str, bytes] = {}  # preview images drawn or read in this process, by the fingerprint of their card
+
+
 def render_all(review: check.Review) -> Output:
     """Every generated page of a checked review, in memory."""
     out = Output()
+    bib_key, art_key = review.keys.get("bib", ""), review.keys.get("article", "")
+    code = fingerprint()
     refs = list(review.refs.values())
-    formatted = cite.format_html(refs, Cache(review.root, "references"))
-    plain = {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
+
+    def formatting() -> tuple[dict[str, str], dict[str, str]]:
+        formatted = cite.format_html(refs, Cache(review.root, "references"))
+        return formatted, {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
+
+    formatted, plain = _MEMO.get((code, "formatted", bib_key), formatting)
     url = site_url(review.root)
     accessed = pagecite.build_date(review.root)
     cards = {}
+    context = (code, bib_key, art_key, url, accessed or "-")
     for claim in review.claims:
-        path = f"claims/{claim.id}.md"
-        citation = pagecite.page_citation(claim, url, accessed)
-        cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = preview.card(citation)
-        jsonld = pagecite.claim_review(claim, citation, url)
-        out.pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld,
-                                            charts.claim_chart(claim))
-        out.edit_paths[path] = claim.path
-        for ext, body in (("txt", citation.text() + "\n"), ("bib", citation.bibtex()), ("ris", citation.ris()),
-                          ("json", pagecite.dumps([citation.csl()]))):
-            out.pages[f"data/cite/{claim.id}.{ext}"] = body
-        for old in claim.data.get("former_ids") or []:
-            out.pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, citation.title)
-            out.edit_paths[f"claims/{old}.md"] = claim.path
-    for extra in (research_pages.pages(review), withdrawn_page.pages(review)):
-        for path, (page, source) in extra.items():
-            out.pages[path] = page
-            out.edit_paths[path] = source
+        log, second = review.search_logs.get(claim.id), review.second_reviews.get(claim.id)
+        parts = (*context, "claim", claim.key, log.key if log else "-", second.key if second else "-")
+        pages, edit_paths, card = _MEMO.get(parts, functools.partial(_claim_outputs, claim, review, formatted, plain,
+                                                                     url, accessed))
+        out.pages.update(pages)
+        out.edit_paths.update(edit_paths)
+        cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = card
+    by_id = {c.id: c for c in review.claims}
+    research = {}
+    for records_, page in ((review.search_logs, research_pages.search_log_page),
+                           (review.second_reviews, research_pages.second_review_page)):
+        for claim_id, record in records_.items():
+            owner = by_id.get(claim_id)
+            if record.valid and owner is not None:
+                research[(page, claim_id)] = _MEMO.get(
+                    (*context, page.__name__, record.key, owner.key),
+                    functools.partial(page, owner, record, review))
+    for path, (text, source) in research_pages.pages(review, rendered=research).items():
+        out.pages[path] = text
+        out.edit_paths[path] = source
+    for path, (text, source) in withdrawn_page.pages(review).items():
+        out.pages[path] = text
+        out.edit_paths[path] = source
     out.pages["claims/index.md"] = index_pages.claims_index(review)
     out.edit_paths["claims/index.md"] = "claims/"
     for key, ref in review.refs.items():
         path = f"references/{key}.md"
-        out.pages[path] = index_pages.reference_page(ref, review, formatted)
+        citing = ",".join(c.key or "?" for c, _ in review.citing(key))
+        out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
+                                    functools.partial(index_pages.reference_page, ref, review, formatted))
         out.edit_paths[path] = "references.bib"
     out.pages["references/index.md"] = index_pages.references_index(review, formatted)
     out.edit_paths["references/index.md"] = "references.bib"
@@ -92,21 +139,75 @@ def render_all(review: check.Review) -> Output:
     # so MkDocs does not publish them as pages of their own
     out.pages[HOME_ANSWER] = index_pages.home_answer(review)
     out.pages[HOME_CHART] = charts.verdict_matrix(review)
-    out.pages.update(downloads.files(review, formatted))
+    out.pages.update(downloads.review_files(review))
+    out.pages.update(_MEMO.get((code, "reference files", bib_key), lambda: downloads.reference_files(review)))
     cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
-    out.pages.update(preview.images(cards, preview.ImageCache(review.root)))
+    out.pages.update(_images(cards, preview.ImageCache(review.root)))
+    _MEMO.done()
     return out
 
 
+def _claim_outputs(claim: Any, review: check.Review, formatted: dict[str, str], plain: dict[str, str], url: str,
+                   accessed: str | None) -> tuple[dict[str, str], dict[str, str], Any]:
+    """A claim's page, its citation files and redirects from its former ids (with their sources), and its card."""
+    pages: dict[str, str] = {}
+    edit_paths: dict[str, str] = {}
+    path = f"claims/{claim.id}.md"
+    citation = pagecite.page_citation(claim, url, accessed)
+    jsonld = pagecite.claim_review(claim, citation, url)
+    pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld, charts.claim_chart(claim))
+    edit_paths[path] = claim.path
+    for ext, body in (("txt", citation.text() + "\n"), ("bib", citation.bibtex()), ("ris", citation.ris()),
+                      ("json", pagecite.dumps([citation.csl()]))):
+        pages[f"data/cite/{claim.id}.{ext}"] = body
+    for old in claim.data.get("former_ids") or []:
+        pages[f"claims/{old}.md"] = claim_page.redirect(claim.id, citation.title)
+        edit_paths[f"claims/{old}.md"] = claim.path
+    return pages, edit_paths, preview.card(citation)
+
+
+def _images(cards: dict[str, Any], cache: preview.ImageCache) -> dict[str, bytes]:
+    """:func:`preview.images`, drawing (or reading from the cache) only the cards this process has not seen."""
+    if os.environ.get("KCR_NO_CACHE") == "1":
+        return preview.images(cards, cache)
+    prints = {name: card.fingerprint() for name, card in cards.items()}
+    todo = {name: card for name, card in cards.items() if prints[name] not in _IMAGES}
+    for name, data in preview.images(todo, cache).items():
+        _IMAGES[prints[name]] = data
+    wanted = set(prints.values())
+    for key in [k for k in _IMAGES if k not in wanted]:
+        del _IMAGES[key]
+    return {name: _IMAGES[prints[name]] for name in cards}
+
+
 MANIFEST = ".kcr-manifest.json"  # a dotfile: MkDocs does not publish it
+# in this process: docs folder -> page -> (content written, size and modification time left)
+_WRITTEN: dict[str, dict[str, tuple[str | bytes, int, int]]] = {}
 
 
 def write(out: Output, docs: Path) -> None:
     """Write changed pages under ``docs``, remove stale files in the generated folders, and record
-    which generated page comes from which source (the manifest) for the MkDocs adapter."""
+    which generated page comes from which source (the manifest) for the MkDocs adapter.
+
+    A page this process wrote before, whose file has the same size and modification time as it
+    left it, and whose new content is the very same object (a remembered render) or equal, is not
+    read again (``kcr serve`` at thousands of pages)."""
+    last = _WRITTEN.setdefault(str(docs.resolve()), {})
+    made: set[str] = set()
     for rel, content in sorted(out.pages.items()):
         target = docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        before = last.get(rel)
+        if before is not None and (before[0] is content or before[0] == content):
+            try:
+                st = os.stat(target)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == before[1:]:
+                continue
         if isinstance(content, bytes):
             if not target.exists() or target.read_bytes() != content:
                 target.write_bytes(content)
@@ -114,6 +215,11 @@ def write(out: Output, docs: Path) -> None:
         elif not target.exists() or target.read_text(encoding="utf-8") != content:
             target.write_text(content, encoding="utf-8")
             out.written.append(rel)
+        if os.environ.get("KCR_NO_CACHE") != "1":
+            st = os.stat(target)
+            last[rel] = (content, st.st_size, st.st_mtime_ns)
+    for rel in [r for r in last if r not in out.pages]:
+        del last[rel]
     home = docs / "index.md"
     if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
         # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
@@ -127,11 +233,14 @@ def write(out: Output, docs: Path) -> None:
         base = docs / folder
         if not base.exists():
             continue
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(docs).as_posix()
-            if path.is_file() and rel not in out.pages:
-                path.unlink()
-                out.removed.append(rel)
+        for dirpath, _, names in os.walk(base):
+            for name in sorted(names):
+                path = os.path.join(dirpath, name)
+                rel = Path(os.path.relpath(path, docs)).as_posix()
+                if rel not in out.pages:
+                    os.unlink(path)
+                    out.removed.append(rel)
+    out.removed.sort()
 
 
 def read_manifest(docs: Path) -> dict[str, str]:

@@ -98,14 +98,16 @@ def certainty_problems(claim: Any, problems: Problems) -> None:
         line, col = claim.pos("certainty", "start")
         problems.add(p, line, col, f"certainty start '{start}' does not match body '{body_name}', which starts {body.start}",
                      f"set start: {body.start} (each kind of evidence has one starting level; {METHODOLOGY})")
-    bline, bcol = claim.pos("certainty", "body")
+    def bpos() -> tuple[int, int]:  # asked only when a problem is reported: positions are read on demand
+        return claim.pos("certainty", "body")
+
     designs = {e.get("design") for e in _items(d)}
     if isinstance(d.get("evidence"), list) and d["evidence"] and not designs & body.designs:
-        problems.add(p, bline, bcol, f"certainty body '{body_name}' but no evidence item is {body.described}",
+        problems.add(p, *bpos(), f"certainty body '{body_name}' but no evidence item is {body.described}",
                      "set body to the kind of evidence the grade rests on, or cite such a study")
     ctype = d.get("type")
     if body.types is not None and isinstance(ctype, str) and ctype not in body.types:
-        problems.add(p, bline, bcol, f"certainty body '{body_name}' on a claim of type '{ctype}'",
+        problems.add(p, *bpos(), f"certainty body '{body_name}' on a claim of type '{ctype}'",
                      f"'{body_name}' is only for {' and '.join(sorted(body.types))} claims; use "
                      + ", ".join(b for b, x in BODIES.items() if x.types is None))
     listed = cert.get("reasons")
@@ -113,7 +115,7 @@ def certainty_problems(claim: Any, problems: Problems) -> None:
                if isinstance(r, dict) and isinstance(r.get("domain"), str) and isinstance(r.get("change"), int)]
     if body_name == "experimental" and ctype in PEOPLE_TYPES and not any(
             r["domain"] == "indirectness" and r["change"] <= -1 for _, r in reasons):
-        problems.add(p, bline, bcol, f"certainty body 'experimental' on a claim of type '{ctype}' is not rated down for indirectness",
+        problems.add(p, *bpos(), f"certainty body 'experimental' on a claim of type '{ctype}' is not rated down for indirectness",
                      "add a reason with domain: indirectness and change: -1 or -2 (animal and cell studies are "
                      f"indirect evidence about people; usually -2; {METHODOLOGY})")
     _direction_problems(claim, reasons, body_name, problems)
@@ -124,21 +126,23 @@ def _direction_problems(claim: Any, reasons: list[tuple[int, dict]], body_name: 
     down = [r for _, r in reasons if r["change"] < 0]
     for i, r in reasons:
         domain, change = r["domain"], r["change"]
-        line, col = claim.pos("certainty", "reasons", i, "change")
+        def where(i: int = i) -> tuple[int, int]:  # read only when reported
+            pos: tuple[int, int] = claim.pos("certainty", "reasons", i, "change")
+            return pos
         if domain in DOWN_DOMAINS and change > 0:
-            problems.add(p, line, col, f"{domain} can only rate certainty down, but change is {change:+d}",
+            problems.add(p, *where(), f"{domain} can only rate certainty down, but change is {change:+d}",
                          f"use change: -1 or -2, or one of the domains that rate up ({', '.join(UP_DOMAINS)})")
             continue
         if domain not in UP_DOMAINS:
             continue
         if change < 0:
-            problems.add(p, line, col, f"{domain} can only rate certainty up, but change is {change:+d}",
+            problems.add(p, *where(), f"{domain} can only rate certainty up, but change is {change:+d}",
                          f"use change: +1 or +2, or one of the domains that rate down ({', '.join(DOWN_DOMAINS)})")
         elif body_name != "observational":
-            problems.add(p, line, col, f"certainty rated up for {domain}, but body is '{body_name}'",
+            problems.add(p, *where(), f"certainty rated up for {domain}, but body is '{body_name}'",
                          f"remove this reason: GRADE rates up only observational evidence ({METHODOLOGY})")
         elif down:
-            problems.add(p, line, col, f"certainty rated up for {domain} although it is also rated down",
+            problems.add(p, *where(), f"certainty rated up for {domain} although it is also rated down",
                          f"remove this reason or the steps down: GRADE rates up only when nothing was rated down ({METHODOLOGY})")
 
 

@@ -7,26 +7,95 @@ validated; every schema error becomes one ``path:line:col`` problem.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
+import sys
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from . import textfile, yamlstrict
-from .problems import Problems
+from . import cache, textfile, yamlstrict
+from .problems import Problem, Problems
 
 
 @lru_cache(maxsize=8)
 def _validator(schema_text: str) -> Draft202012Validator:
     schema = json.loads(schema_text)
     Draft202012Validator.check_schema(schema)  # the slow part (~0.1 s): done once per schema text
-    return Draft202012Validator(schema)
+    validator = Draft202012Validator(schema)
+    _SCHEMA_DIGEST[id(validator)] = (validator, cache.digest(schema_text))
+    return validator
+
+
+# the digest of each validator's schema text, for the cache (the validator is kept, so its id is never reused)
+_SCHEMA_DIGEST: dict[int, tuple[Draft202012Validator, str]] = {}
+
+
+def _schema_digest(validator: Draft202012Validator) -> str:
+    entry = _SCHEMA_DIGEST.get(id(validator))
+    if entry is None or entry[0] is not validator:
+        entry = _SCHEMA_DIGEST[id(validator)] = (validator, cache.digest(json.dumps(validator.schema, sort_keys=True)))
+    return entry[1]
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Everything a checked record depends on besides its file and schema: kcr's code, the libraries
+    that read and check it, and Python.  A change to any of them makes every cached result unused."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [sys.version]
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        parts += [module.relative_to(Path(__file__).parent).as_posix(), module.read_text(encoding="utf-8")]
+    for dist in ("PyYAML", "jsonschema", "fastjsonschema", "bibtexparser", "confusable-homoglyphs"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:  # pragma: no cover - all are dependencies
+            parts.append(f"{dist} missing")
+    return cache.digest(*parts)
+
+
+# compiled checkers by the validator they stand for (the validator is kept, so its id is never reused)
+_FAST: dict[int, tuple[Draft202012Validator, Callable[[Any], Any] | None]] = {}
+
+
+def _fast_check(validator: Draft202012Validator) -> Callable[[Any], Any] | None:
+    """The validator's schema compiled to Python by fastjsonschema (~40x faster than jsonschema on a valid
+    record), or None when it cannot be compiled.
+
+    Used only to pass records: a record it rejects, or one it cannot judge, goes
+    through jsonschema, which names every problem.  Both read ``pattern`` with
+    Python's ``re``, and the schemas use only keywords draft-07 also has.
+    """
+    entry = _FAST.get(id(validator))
+    if entry is None or entry[0] is not validator:
+        try:
+            compiled = fastjsonschema.compile(validator.schema)
+        except Exception:
+            compiled = None
+        entry = _FAST[id(validator)] = (validator, compiled)
+    return entry[1]
+
+
+def passes(validator: Draft202012Validator, data: Any) -> bool:
+    """True when ``data`` fits the validator's schema, found by the compiled checker (False: look closer)."""
+    fast = _fast_check(validator)
+    if fast is None:
+        return False
+    try:
+        fast(data)
+    except Exception:
+        return False
+    return True
 
 
 def validator(root: Path, rel: str) -> Draft202012Validator:
@@ -43,7 +112,14 @@ def read_mapping(path: Path, shown: str, problems: Problems, max_bytes: int, emp
                  kind: type = dict) -> yamlstrict.Document | None:
     """The document of a YAML file that must hold a mapping (or, with ``kind=list``, a list),
     or None after adding a problem."""
-    text = textfile.read(path, shown, problems, max_bytes)
+    data = textfile.read_bytes(path, shown, problems, max_bytes)
+    return None if data is None else parse_mapping(data, shown, problems, empty_todo, kind)
+
+
+def parse_mapping(data: bytes, shown: str, problems: Problems, empty_todo: str,
+                  kind: type = dict) -> yamlstrict.Document | None:
+    """The document in a YAML file's bytes (see :func:`read_mapping`), or None after adding a problem."""
+    text = textfile.decode(data, shown, problems)
     if text is None:
         return None
     if "\t" in text:
@@ -71,12 +147,148 @@ def read_mapping(path: Path, shown: str, problems: Problems, max_bytes: int, emp
     return doc
 
 
+@dataclass
+class Checked:
+    """One record file read, parsed and checked on its own (from the cache when it was checked before)."""
+
+    doc: yamlstrict.Document | None  # None: it could not be read as a record (reported)
+    valid: bool  # it fits the schema
+    own: list[Problem]  # what ``more`` found: checks of the record alone, beyond the schema
+    key: str = ""  # the cache key of this result ("" when not cached): names the record's content
+
+
+def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: int, empty_todo: str,
+                 validator: Draft202012Validator, *, store: cache.LineCache | None = None,
+                 hints: dict[tuple, str] | None = None,
+                 more: Callable[[yamlstrict.Document, Problems], None] | None = None) -> Checked | None:
+    """Read ``path`` (the file system checks come first, every time), then parse it, check it against
+    the schema and run ``more`` on it, adding every problem; None when the file cannot be read at all.
+
+    What comes after reading depends only on the file's bytes, its name, the schema and kcr's
+    code, so with a ``store`` it is kept under a digest of those and taken from there when they
+    are the same: the problems are the same, and the values' positions are read from the text
+    again if one is needed.  A stored entry that is not in the expected shape is ignored.
+    """
+    live = store if store is not None and store.enabled else None
+    if live is not None:
+        sig = _signature(path)
+        seen = _SEEN.get(str(path))
+        if sig is not None and seen is not None and seen[0] == sig:  # unchanged since it was last read
+            inputs = (_schema_digest(validator), more is not None, shown)
+            known = seen[3] if seen[2] == inputs else _key(validator, more, shown, seen[1])
+            checked = _cached(live, known, shown, problems, path)
+            if checked is not None:
+                return checked
+    data = textfile.read_bytes(path, shown, problems, max_bytes)
+    if data is None:
+        return None
+    key = None
+    if live is not None:
+        content = hashlib.sha256(data).hexdigest()
+        key = _key(validator, more, shown, content)
+        if sig is not None and time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
+            _SEEN[str(path)] = (sig, content, (_schema_digest(validator), more is not None, shown), key)
+        checked = _cached(live, key, shown, problems, data)
+        if checked is not None:
+            return checked
+    local = Problems()
+    own = Problems()
+    doc = parse_mapping(data, shown, local, empty_todo)
+    valid = False
+    if doc is not None:
+        schema_problems(validator, doc.data, doc, shown, local, hints)
+        valid = not local
+        if more is not None:
+            more(doc, own)
+    problems.extend(local)
+    checked = Checked(doc, valid, list(own), key or "")
+    if live is not None and key is not None:
+        rows = [[p.line, p.col, p.what, p.todo] for p in local]
+        live.put(key, {"d": None if doc is None else doc.data, "v": valid, "p": rows,
+                        "o": [[p.path, p.line, p.col, p.what, p.todo] for p in own]})
+        _LIVE[key] = (checked, rows)
+    return checked
+
+
+# in this process: each file read, by path, with its lstat signature and the digest of its bytes, so a
+# file whose signature has not changed need not be read again (as git, make and rsync judge files); a
+# file changed less than RACY_NS before it was read is not remembered, as it may change again within
+# the file system's timestamp granularity
+_SEEN: dict[str, tuple[tuple[int, ...], str, tuple[str, bool, str], str]] = {}
+RACY_NS = 2_000_000_000
+# in this process: the results of the last run by cache key, already checked and turned into objects
+_LIVE: dict[str, tuple[Checked, list[list]]] = {}
+
+
+def keep_only(keys: Iterable[str]) -> None:
+    """Forget the in-process results not among ``keys`` (the entries the last run used)."""
+    wanted = set(keys)
+    for key in [k for k in _LIVE if k not in wanted]:
+        del _LIVE[key]
+
+
+def _signature(path: str | Path) -> tuple[int, ...] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _key(validator: Draft202012Validator, more: object, shown: str, content: str) -> str:
+    return cache.digest(fingerprint(), _schema_digest(validator), "more" if more else "", shown, content)
+
+
+def _cached(store: cache.LineCache, key: str, shown: str, problems: Problems,
+            source: str | Path | bytes) -> Checked | None:
+    """The stored result under ``key``, its problems added to ``problems``; None (and the entry dropped)
+    when there is none or it is not in the expected shape."""
+    hit = _LIVE.get(key)
+    if hit is None or not store.keep(key):
+        if isinstance(source, bytes):
+            text = lambda: source.decode("utf-8", "replace")  # noqa: E731
+        else:
+            text = lambda: Path(source).read_bytes().decode("utf-8", "replace")  # noqa: E731
+        hit = _from_entry(store.get(key), text, key)
+        if hit is None:
+            store.discard(key)
+            _LIVE.pop(key, None)
+            return None
+        _LIVE[key] = hit
+    checked, found = hit
+    problems.extend(Problem(shown, *p) for p in found)
+    return checked
+
+
+def _problem_rows(value: Any, width: int) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(row, list) and len(row) == width and all(isinstance(x, int) and not isinstance(x, bool)
+                                                            for x in row[-4:-2])
+        and all(isinstance(x, str) for x in row[:-4] + row[-2:]) for row in value)
+
+
+def _from_entry(entry: Any, text: Callable[[], str], key: str) -> tuple[Checked, list[list]] | None:
+    """The stored result and its problems, or None when the entry is missing or not in the expected shape."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("v"), bool) and _problem_rows(entry.get("p"), 4)
+            and _problem_rows(entry.get("o"), 5) and "d" in entry):
+        return None
+    record = entry["d"]
+    if record is None:
+        return Checked(None, False, []), entry["p"]
+    if not isinstance(record, dict) or (not entry["p"]) != entry["v"]:
+        return None
+    doc = yamlstrict.Document(record, text=text)  # positions are read from the text if one is asked for
+    return Checked(doc, entry["v"], [Problem(*p) for p in entry["o"]], key), entry["p"]
+
+
 def schema_problems(validator: Draft202012Validator, data: Any, doc: yamlstrict.Document, shown: str,
                     problems: Problems, hints: dict[tuple, str] | None = None) -> None:
     """Add a problem, at its place in the file, for every way ``data`` breaks the schema.
 
     ``hints`` gives a better "what to do" for a missing field, by (parent path..., field name).
     """
+    if passes(validator, data):
+        return
     hints = hints or {}
 
     def pos(*path: Any, key: bool = False) -> tuple[int, int]:
@@ -166,17 +378,19 @@ class Record:
     data: dict[str, Any]
     doc: yamlstrict.Document
     valid: bool = True  # False: it breaks the schema (reported), so it is not checked further
+    key: str = ""  # names its content when it came through the cache (see load_checked)
 
     @property
     def stem(self) -> str:
-        return Path(self.path).stem
+        return stem(self.path)
 
     def pos(self, *path: Any, key: bool = False) -> tuple[int, int]:
         return self.doc.pos(tuple(path), key=key)
 
 
 def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, max_files: int = 20_000,
-                max_bytes: int = 256_000, what: str = "record") -> dict[str, Record]:
+                max_bytes: int = 256_000, what: str = "record",
+                store: cache.LineCache | None = None) -> dict[str, Record]:
     """Every ``<name>.yaml`` in the folder ``rel`` that parses, by file stem (``valid`` when it fits the schema).
 
     A file that cannot be read at all is kept out but marks its stem as present
@@ -197,7 +411,7 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
         return out
     try:
         with os.scandir(folder) as it:
-            entries = sorted(Path(e.path) for e in itertools.islice(it, max_files + 1))
+            entries = list(itertools.islice(it, max_files + 1))
     except OSError as exc:
         problems.add(rel, 1, 1, f"{rel}/ cannot be read ({exc.strerror})", "check the folder's permissions")
         return out
@@ -205,28 +419,43 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
         problems.add(rel, 1, 1, f"{rel}/ holds more than {max_files:,} entries", "keep one <claim-id>.yaml file per claim")
         return out
     lower: dict[str, str] = {}
-    for path in sorted(entries, key=lambda p: (p.name.lower(), p.name != p.name.lower(), p.name)):
-        shown = f"{rel}/{path.name}"
-        if path.name.lower() in lower:
-            problems.add(shown, 1, 1, f"file name differs only in case from '{lower[path.name.lower()]}'",
+    for entry in sorted(entries, key=lambda e: (e.name.lower(), e.name != e.name.lower(), e.name)):
+        name = entry.name
+        path = entry.path
+        key = stem(name)
+        shown = f"{rel}/{name}"
+        if name.lower() in lower:
+            problems.add(shown, 1, 1, f"file name differs only in case from '{lower[name.lower()]}'",
                          "rename or remove one; they clash on case-insensitive file systems")
             continue
-        lower[path.name.lower()] = shown
-        if path.is_dir() and not path.is_symlink():
+        lower[name.lower()] = shown
+        if entry.is_dir(follow_symlinks=False):
             problems.add(shown, 1, 1, f"folder inside {rel}/", f"keep one .yaml file per claim directly in {rel}/")
             continue
-        if path.suffix != ".yaml":
+        if suffix(name) != ".yaml":
             problems.add(shown, 1, 1, f"file in {rel}/ does not end in .yaml",
                          f"rename it to <claim-id>.yaml (use .yaml, not .yml) or move it out of {rel}/")
             continue
-        doc = read_mapping(path, shown, problems, max_bytes, f"fill in the {what} or delete the file")
-        if doc is None:
-            out[path.stem] = Record(shown, {}, yamlstrict.Document({}), valid=False)
+        checked = load_checked(path, shown, problems, max_bytes, f"fill in the {what} or delete the file", check,
+                               store=store)
+        if checked is None or checked.doc is None:
+            out[key] = Record(shown, {}, yamlstrict.Document({}), valid=False)
             continue
-        before = len(problems)
-        schema_problems(check, doc.data, doc, shown, problems)
-        out[path.stem] = Record(shown, doc.data, doc, valid=len(problems) == before)
+        out[key] = Record(shown, checked.doc.data, checked.doc, valid=checked.valid, key=checked.key)
     return out
+
+
+def stem(path: str) -> str:
+    """A file's name without its extension, as :attr:`pathlib.PurePath.stem` gives it, without making a path."""
+    name = path.rsplit("/", 1)[-1]
+    ext = suffix(name)
+    return name[: -len(ext)] if ext else name
+
+
+def suffix(name: str) -> str:
+    """A file name's extension as :attr:`pathlib.PurePath.suffix` gives it, without making a path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def cited_refs(data: dict) -> list[str] | None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import gzip
 import importlib.util
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -288,10 +289,17 @@ def scan_code_file(data: bytes, rel: str) -> list[Finding]:
 def scan_file(path: Path, shown: str) -> list[Finding]:
     """Every finding in one file of the site (none for file types a browser never runs)."""
     suffix = path.suffix.lower()
+    if suffix not in SCANNED_TYPES:
+        return []
+    return scan_bytes(path.read_bytes(), shown)
+
+
+def scan_bytes(data: bytes, shown: str) -> list[Finding]:
+    """Every finding in the bytes of one file of the site, whose type its name ``shown`` tells."""
+    suffix = Path(shown).suffix.lower()
     if suffix in HTML_TYPES:
-        return scan_html(path.read_text(encoding="utf-8", errors="replace"), shown)
+        return scan_html(data.decode("utf-8", errors="replace"), shown)
     if suffix in XML_TYPES:
-        data = path.read_bytes()
         if suffix == ".svgz" or data[:2] == b"\x1f\x8b":
             try:
                 data = gzip.decompress(data)
@@ -301,15 +309,106 @@ def scan_file(path: Path, shown: str) -> list[Finding]:
     if suffix in REFUSED_TYPES:
         return [Finding(shown, 1, 1, f"a {suffix} web archive (a browser may open it as a page)", REMOVE)]
     if suffix in CODE_TYPES:
-        return scan_code_file(path.read_bytes(), shown)
+        return scan_code_file(data, shown)
     return []
 
 
-def scan(site: Path) -> list[Finding]:
-    """Every finding in every file under ``site``."""
+def scan(site: Path, *, cached: bool = False) -> list[Finding]:
+    """Every finding in every file under ``site``.
+
+    With ``cached``, each file's findings are kept by a digest of its bytes, its name, kcr's code
+    (the allow-list is part of it) and the theme's version, in the user's cache folder and in this
+    process (see :class:`kcr.cache.LineCache`), and taken from there when all are the same; a file
+    whose size and times have not changed since this process read it is not read again.
+    """
     out: list[Finding] = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        out.extend(scan_file(path, path.relative_to(site).as_posix()))
+    store = _store(site) if cached else None
+    if store is None or not store.enabled:
+        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            out.extend(scan_file(path, path.relative_to(site).as_posix()))
+        return out
+    base = str(site)
+    found: list[tuple[tuple[str, ...], str]] = []
+    for dirpath, _, names in os.walk(base):  # strings, not paths: tens of thousands of files
+        rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        for name in names:
+            i = name.rfind(".")
+            if i > 0 and name[i:].lower() in SCANNED_TYPES:
+                shown = name if rel == "." else f"{rel}/{name}"
+                found.append((tuple(shown.split("/")), os.path.join(dirpath, name)))
+    for parts, name in sorted(found):  # the order of the uncached scan (sorted paths)
+        if os.path.isfile(name):
+            out.extend(_cached_scan(store, name, "/".join(parts)))
+    if store is not None:
+        store.save()
+    return out
+
+
+SCANNED_TYPES = HTML_TYPES | XML_TYPES | REFUSED_TYPES | CODE_TYPES
+# in this process: file -> (lstat signature, cache key), for files unchanged since they were scanned
+_SCANNED: dict[str, tuple[tuple[int, ...], str]] = {}
+
+
+def _store(site: Path):
+    from .cache import LineCache
+
+    return LineCache(site, "scan")
+
+
+@functools.cache
+def _scan_fingerprint() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .cache import digest
+    from .records import fingerprint
+
+    try:
+        theme = version("mkdocs-material")
+    except PackageNotFoundError:  # pragma: no cover - the theme is a dependency
+        theme = "none"
+    return digest(fingerprint(), theme, str(_theme_dir()))
+
+
+def _cached_scan(store, path: str, shown: str) -> list[Finding]:
+    import hashlib
+    import time
+
+    from .cache import digest
+
+    try:
+        st = os.lstat(path)
+        sig = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    except OSError:
+        sig = None
+    seen = _SCANNED.get(str(path))
+    key = seen[1] if sig is not None and seen is not None and seen[0] == sig else None
+    if key is not None:
+        hit = _findings(store.get(key), shown)
+        if hit is not None:
+            return hit
+    with open(path, "rb") as fh:
+        data = fh.read()
+    key = digest(_scan_fingerprint(), shown, hashlib.sha256(data).hexdigest())
+    hit = _findings(store.get(key), shown)
+    if hit is None:
+        store.discard(key)
+        hit = scan_bytes(data, shown)
+        store.put(key, [[f.line, f.col, f.what, f.todo] for f in hit])
+    if sig is not None and time.time_ns() - max(sig[2], sig[3]) > 2_000_000_000:
+        _SCANNED[str(path)] = (sig, key)
+    return hit
+
+
+def _findings(value: object, shown: str) -> list[Finding] | None:
+    """The stored findings of one file, or None when there are none stored or they are not in the expected shape."""
+    if not isinstance(value, list):
+        return None
+    out = []
+    for row in value:
+        if not (isinstance(row, list) and len(row) == 4 and type(row[0]) is int and type(row[1]) is int
+                and isinstance(row[2], str) and isinstance(row[3], str)):
+            return None
+        out.append(Finding(shown, *row))
     return out
 
 

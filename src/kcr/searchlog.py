@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import records
+from . import cache, records
 from .problems import Problems
 from .records import cited_refs
 
@@ -27,9 +27,9 @@ class Summary:
     included: int
 
 
-def load(root: Path, problems: Problems) -> dict[str, records.Record]:
+def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every search log by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, what="search log")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="search log")
 
 
 def summary(log: records.Record) -> Summary:
@@ -62,14 +62,13 @@ def check(log: records.Record, claims_by_id: dict, problems: Problems) -> None:
                 problems.add(p, line, col, "an included work has an exclusion reason",
                              "remove reason, or set decision: exclude")
             ref = r["ref"]
-            line, col = log.pos("records", i, "ref")
             if ref in included:
-                problems.add(p, line, col, f"'{ref}' is included twice (also record {included[ref] + 1})",
+                problems.add(p, *log.pos("records", i, "ref"), f"'{ref}' is included twice (also record {included[ref] + 1})",
                              "screen each work once: merge the two records")
                 continue
             included[ref] = i
             if ref not in cited:
-                problems.add(p, line, col, f"included work '{ref}' is not cited by {claim.path}",
+                problems.add(p, *log.pos("records", i, "ref"), f"included work '{ref}' is not cited by {claim.path}",
                              "cite it in the record's evidence, or record it as excluded with a reason")
         elif "ref" in r:
             line, col = log.pos("records", i, "ref", key=True)

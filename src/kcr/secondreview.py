@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import records
+from . import cache, records
 from .problems import Problems
 from .records import cited_refs
 
@@ -17,9 +17,9 @@ DIR = "research/second-reviews"
 SCHEMA = "schema/second-review.schema.json"
 
 
-def load(root: Path, problems: Problems) -> dict[str, records.Record]:
+def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every second review by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, what="second review")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="second review")
 
 
 def check(review: records.Record, claims_by_id: dict, problems: Problems) -> None:
@@ -41,14 +41,13 @@ def check(review: records.Record, claims_by_id: dict, problems: Problems) -> Non
         return  # the record's evidence cannot be read (the schema says why)
     seen: dict[str, int] = {}
     for i, item in enumerate(d["items"]):
-        line, col = review.pos("items", i, "ref")
         if item["ref"] in seen:
-            problems.add(p, line, col, f"'{item['ref']}' is reviewed twice (also item {seen[item['ref']] + 1})",
+            problems.add(p, *review.pos("items", i, "ref"), f"'{item['ref']}' is reviewed twice (also item {seen[item['ref']] + 1})",
                          "merge the two items")
             continue
         seen[item["ref"]] = i
         if item["ref"] not in cited:
-            problems.add(p, line, col, f"item '{item['ref']}' is not an evidence item of {claim.path}",
+            problems.add(p, *review.pos("items", i, "ref"), f"item '{item['ref']}' is not an evidence item of {claim.path}",
                          "review only the record's evidence items; list other works under missing_evidence")
     if d["reviewed_version"] != version:
         return  # an older version was reviewed: its evidence may have differed

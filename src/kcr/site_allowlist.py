@@ -24,6 +24,8 @@ STYLE_ATTRIBUTES: dict[str, str] = {
 FILES: dict[str, str] = {
     'assets/kcr-cite.css': 'sha256-h2bfdYtWX7MpsHahLuvF6T45x1xNR37HI3APhVQqz3A=',
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
-    'assets/kcr.css': 'sha256-q1HdwzLcVQ8zwlUVwMMV9++AeiEnGYoUdI3jxUJms18=',
+    'assets/kcr-search.js': 'sha256-/0YHRPGct8BNMKCnlaFFbFZTzmqHC2OUywV3/X8lB18=',
+    'assets/kcr.css': 'sha256-2OmsvzIHMwe8fAGGWHOymnv6+dcB7fQgXiOlEuhHoZg=',
     'assets/kcr.js': 'sha256-mbDnnmLFbEvfbAsQcuRl8S8El/kNidoN+0S4jBBLt4c=',
+    'assets/pagefind/pagefind.js': 'sha256-JS0nK9NNSD0Zp1IGD2oGURTRWrEsQtj5BcpWXidooAk=',
 }

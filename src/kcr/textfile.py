@@ -84,6 +84,12 @@ def _where(text: str, i: int) -> tuple[int, int]:
 
 def read(path: Path, shown: str, problems: Problems, max_bytes: int) -> str | None:
     """The text of ``path``, or None after adding a problem to ``problems``."""
+    data = read_bytes(path, shown, problems, max_bytes)
+    return None if data is None else decode(data, shown, problems)
+
+
+def read_bytes(path: str | Path, shown: str, problems: Problems, max_bytes: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file within ``max_bytes``, or None after adding a problem."""
     try:
         st = os.lstat(path)
     except OSError as exc:
@@ -111,6 +117,11 @@ def read(path: Path, shown: str, problems: Problems, max_bytes: int) -> str | No
         problems.add(shown, 1, 1, f"file is over the limit of {max_bytes:,} bytes",
                      "shorten it; a record or reference list this large is almost certainly a mistake")
         return None
+    return data
+
+
+def decode(data: bytes, shown: str, problems: Problems) -> str | None:
+    """``data`` as text if it is UTF-8 without invisible or control characters, or None after adding a problem."""
     if data.startswith(b"\xef\xbb\xbf"):
         problems.add(shown, 1, 1, "file starts with a UTF-8 byte-order mark",
                      "save it as UTF-8 without BOM")

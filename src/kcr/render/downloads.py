@@ -47,10 +47,19 @@ def _with_notice(ref) -> dict:
 
 def files(review: Review, formatted: dict[str, str]) -> dict[str, str]:
     """Download files, by docs-relative path."""
+    return review_files(review) | reference_files(review)
+
+
+def review_files(review: Review) -> dict[str, str]:
+    """The download files made from the whole review."""
+    # compact: with an indent, json falls back to its pure-Python encoder (seconds for a large review)
+    return {"data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
+                                           separators=(",", ":")) + "\n"}
+
+
+def reference_files(review: Review) -> dict[str, str]:
+    """The download files made from references.bib alone."""
     return {
-        # compact: with an indent, json falls back to its pure-Python encoder (seconds for a large review)
-        "data/review.json": json.dumps(review_json(review), ensure_ascii=False, sort_keys=True,
-                                       separators=(",", ":")) + "\n",
         "data/references.bib": bibexport.dump(list(review.refs.values())),
         "data/references.json": dumps([_with_notice(r) for _, r in sorted(review.refs.items())]),
     }

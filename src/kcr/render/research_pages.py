@@ -124,14 +124,19 @@ def second_review_page(claim: Claim, second: Record, review: Review) -> str:
     return "".join(out)
 
 
-def pages(review: Review) -> dict[str, tuple[str, str]]:
-    """docs-relative path → (page, source file) for every search log and second review of a record."""
+def pages(review: Review, rendered: dict | None = None) -> dict[str, tuple[str, str]]:
+    """docs-relative path → (page, source file) for every search log and second review of a record.
+
+    ``rendered`` holds pages already made, by (page function, claim id) (the generator's memo)."""
     out: dict[str, tuple[str, str]] = {}
+    rendered = rendered or {}
     by_id = {c.id: c for c in review.claims}
     for claim_id, log in sorted(review.search_logs.items()):
         if log.valid and claim_id in by_id:
-            out[log_path(claim_id)] = (search_log_page(by_id[claim_id], log, review), log.path)
+            page = rendered.get((search_log_page, claim_id)) or search_log_page(by_id[claim_id], log, review)
+            out[log_path(claim_id)] = (page, log.path)
     for claim_id, second in sorted(review.second_reviews.items()):
         if second.valid and claim_id in by_id:
-            out[review_path(claim_id)] = (second_review_page(by_id[claim_id], second, review), second.path)
+            page = rendered.get((second_review_page, claim_id)) or second_review_page(by_id[claim_id], second, review)
+            out[review_path(claim_id)] = (page, second.path)
     return out
