@@ -165,32 +165,40 @@ def on_post_build(config, **kwargs):
     serve_status.finish()
 
 
-_indexing = {"thread": None, "again": False}
+_indexing: dict = {"timer": None, "running": False, "again": False}
 _indexing_lock = threading.Lock()
+INDEX_DELAY = 10.0  # seconds without a rebuild before the search index is rewritten while serving
 
 
 def _index_later(site: Path) -> None:
-    """Rewrite the search index in a thread (while serving); one run at a time, once more if asked meanwhile."""
+    """While serving: rewrite the search index once edits pause (INDEX_DELAY seconds after the last rebuild),
+    in a thread, one run at a time, so it never competes with the rebuild of the page being edited."""
     from kcr import search
 
     def run() -> None:
-        while True:
-            try:
-                search.index(site)
-            except (search.SearchIndexError, OSError) as exc:
-                log.warning("The search index could not be rewritten: %s", exc)
+        with _indexing_lock:
+            if _indexing["running"]:
+                _indexing["again"] = True
+                return
+            _indexing["running"] = True
+        try:
+            search.index(site)
+        except (search.SearchIndexError, OSError) as exc:
+            log.warning("The search index could not be rewritten: %s", exc)
+        finally:
             with _indexing_lock:
-                if not _indexing["again"]:
-                    _indexing["thread"] = None
-                    return
-                _indexing["again"] = False
+                _indexing["running"] = False
+                again, _indexing["again"] = _indexing["again"], False
+            if again:
+                _index_later(site)
 
     with _indexing_lock:
-        if _indexing["thread"] is not None:
-            _indexing["again"] = True
-            return
-        _indexing["thread"] = threading.Thread(target=run, name="kcr-search-index", daemon=True)
-        _indexing["thread"].start()
+        if _indexing["timer"] is not None:
+            _indexing["timer"].cancel()
+        timer = threading.Timer(INDEX_DELAY, run)
+        timer.daemon = True
+        _indexing["timer"] = timer
+        timer.start()
 
 
 def on_serve(server, config, builder, **kwargs):
