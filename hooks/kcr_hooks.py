@@ -91,6 +91,10 @@ def on_pre_build(config, **kwargs):
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
+    with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
+        if _indexing["timer"] is not None:
+            _indexing["timer"].cancel()
+            _indexing["timer"] = None
     if os.environ.get("KCR_PREGENERATED") == str(docs.resolve()):
         # `kcr build` has just checked the records and generated the pages: do not do it twice
         _edit_paths.update(generate.read_manifest(docs))
