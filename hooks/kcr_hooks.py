@@ -208,6 +208,22 @@ def _index_later(site: Path) -> None:
 def on_serve(server, config, builder, **kwargs):
     for name in ("claims", "references.bib", "source", "schema", "research"):
         server.watch(str(ROOT / name))
+    # MkDocs' watcher polls every file it watches twice a second, in this process: the generated folders of
+    # docs/ (tens of thousands of files at thousands of claims) would slow every rebuild many times over,
+    # and they change only when the generator writes them from the records watched above. So only the
+    # hand-written parts of docs/ are watched (a new top-level page is picked up when serve restarts).
+    docs = Path(config["docs_dir"])
+    generated = set(generate.OWNED)
+    server.unwatch(str(docs))
+    for entry in sorted(docs.iterdir()):
+        if entry.name.startswith(".") or entry.name in generated:
+            continue
+        if entry.is_dir() and any(o.startswith(entry.name + "/") for o in generated):
+            for sub in sorted(entry.iterdir()):
+                if f"{entry.name}/{sub.name}" not in generated:
+                    server.watch(str(sub))
+        else:
+            server.watch(str(entry))
     _show_problems(server)
     return server
 
