@@ -13,11 +13,22 @@ a build is refused answers every page with the list of problems
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kcr import generate, serve_status
+
+if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 _edit_paths: dict[str, str] = {}
@@ -36,7 +47,7 @@ def _refuse(title: str, lines: list[str]) -> None:
     raise Abort(f"{title}:\n" + "\n".join(lines))
 
 
-def on_startup(command, dirty, **kwargs):
+def on_startup(command: str, dirty: bool, **kwargs: Any) -> None:
     if command == "serve":
         serve_status.start_serving()
 
@@ -61,7 +72,7 @@ class _DirtyBuildIsChecked(logging.Filter):
         return True
 
 
-def on_config(config, **kwargs):
+def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     import os
 
     if os.environ.get("KCR_DIRTY_CHECKED") == "1":
@@ -80,12 +91,12 @@ def on_config(config, **kwargs):
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit() else None
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit() else None
     config.extra["build"] = {"commit": commit or "unknown", "date": when.strftime("%Y-%m-%d") if when else "unknown"}
     return config
 
 
-def on_pre_build(config, **kwargs):
+def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     import os
 
     docs = Path(config["docs_dir"])
@@ -103,15 +114,21 @@ def on_pre_build(config, **kwargs):
         out = generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         _refuse("The records do not pass the checker", str(exc).splitlines())
-        try:  # serving: the pages of the last good generation stay, the served site shows the problems
+        # serving: the pages of the last good generation stay, the served site shows the problems
+        with contextlib.suppress(OSError, ValueError):
             _edit_paths.update(generate.read_manifest(docs))
-        except (OSError, ValueError):
-            pass
+        # the home page includes generated parts: before any good generation they do not exist yet, and
+        # the include would stop the build; empty stand-ins let it finish (every page shows the problems)
+        for part in (generate.HOME_ANSWER, generate.HOME_CHART):
+            path = docs / part
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("", encoding="utf-8")
         return
     _edit_paths.update(out.edit_paths)
 
 
-def on_page_markdown(markdown, page, config, files, **kwargs):
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     # Generated pages are raw HTML already (escaped by the generator), which Python-Markdown
     # would pass through unchanged after a slow parse: hand it straight to the page instead.
     # Tools that run no hooks still get the same HTML through Markdown.
@@ -121,11 +138,11 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
-def on_page_content(html, page, config, files, **kwargs):
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     return _html.pop(page.file.src_uri, html)
 
 
-def on_files(files, config, **kwargs):
+def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     # edit_uri in mkdocs.yml points at the repository root, so every page names its real source
     for file in files:
         if file.is_documentation_page():
@@ -133,14 +150,14 @@ def on_files(files, config, **kwargs):
     return files
 
 
-def on_post_page(output, page, config, **kwargs):
+def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     # every page carries a Content-Security-Policy naming only its allow-listed inline code
     from kcr import csp, search
 
     return csp.apply(search.mark_body(output, page.file.src_uri))
 
 
-def on_post_template(output_content, template_name, config, **kwargs):
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
     # 404.html is rendered from a template, not a page
     if template_name.endswith(".html"):
         from kcr import csp
@@ -149,7 +166,7 @@ def on_post_template(output_content, template_name, config, **kwargs):
     return output_content
 
 
-def on_post_build(config, **kwargs):
+def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     from kcr import scan, search
 
     site = Path(config["site_dir"])
@@ -205,7 +222,8 @@ def _index_later(site: Path) -> None:
         timer.start()
 
 
-def on_serve(server, config, builder, **kwargs):
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
+             **kwargs: Any) -> LiveReloadServer:
     for name in ("claims", "references.bib", "source", "schema", "research"):
         server.watch(str(ROOT / name))
     # MkDocs' watcher polls every file it watches twice a second, in this process: the generated folders of
@@ -228,7 +246,7 @@ def on_serve(server, config, builder, **kwargs):
     return server
 
 
-def _show_problems(server):
+def _show_problems(server: LiveReloadServer) -> None:
     """While the last build was refused, every page request gets the list of problems (never a hang).
 
     mkdocs' dev server leaves requests waiting when a rebuild raises, and injects an inline
@@ -236,27 +254,30 @@ def _show_problems(server):
     """
     build = server.builder
 
-    def guarded_build():
+    def guarded_build() -> None:
         serve_status.begin()
         try:
             build()
-        except Exception as exc:  # noqa: BLE001 - any failed rebuild is shown, not left hanging
+        except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:
             serve_status.finish()
 
     server.builder = guarded_build
 
-    def inject(content, epoch):  # an external script, which the pages' Content-Security-Policy allows
+    def inject(content: bytes, epoch: float) -> bytes:  # an external script, which the pages' Content-Security-Policy allows
         tag = serve_status.reload_tag(serve_status.current()[0])
         end = content.rfind(b"</body>")
         return content + tag if end < 0 else content[:end] + tag + content[end:]
 
-    server._inject_js_into_html = inject
+    # replaces MkDocs' private method on this one server (there is no hook for it)
+    server._inject_js_into_html = inject  # type: ignore[method-assign]
     app = server.get_app()
+    if app is None:  # pragma: no cover - the dev server sets its app when it is made
+        raise RuntimeError("mkdocs' dev server has no WSGI app to wrap")
     mount = server.mount_path
 
-    def serve(environ, start_response):
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         number, title, problems = serve_status.current()
         if path == serve_status.RELOAD_PATH:
@@ -265,7 +286,7 @@ def _show_problems(server):
         if path == serve_status.STATUS_PATH:
             start_response("200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
             return [str(number).encode()]
-        if problems and (path + "/").startswith(mount) and (path.endswith("/") or path.endswith(".html")):
+        if problems and (path + "/").startswith(mount) and path.endswith(("/", ".html")):
             body = serve_status.error_page(number, title, problems)
             start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8"),
                                                         ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -67,8 +67,9 @@ def main() -> int:
         env.pop("KCR_NO_CACHE", None)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH", "")]))
         port = free_port()
-        import yaml
         from urllib.parse import urlsplit
+
+        import yaml
 
         prefix = urlsplit(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
         url = f"http://127.0.0.1:{port}{prefix}claims/{claim}/"  # mkdocs serve mounts the site at site_url's path

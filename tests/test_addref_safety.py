@@ -136,8 +136,8 @@ def test_mismatch_after_writing_restores_the_old_file(project: Path, capsys: pyt
     monkeypatch.setattr(addref, "_verify", lambda *a: "entry 'smith2020kratom' would not read back as before")
     code, out = run(project, capsys)
     assert code == 1
-    assert "references.bib did not read back as written (entry 'smith2020kratom' would not read back as before); " \
-           "the previous version was restored" in out
+    assert ("references.bib did not read back as written (entry 'smith2020kratom' would not read back as before); "
+            "the previous version was restored") in out
     assert bib_path.read_bytes() == before
 
 

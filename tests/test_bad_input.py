@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Union
 
 import pytest
 
@@ -24,7 +24,7 @@ from kcr.cli import main
 
 C = "claims/kratom-eases-withdrawal.yaml"
 B = "references.bib"
-Setup = Union[dict[str, Union[str, bytes]], Callable[[Path, pytest.MonkeyPatch], None]]
+Setup = dict[str, str | bytes] | Callable[[Path, pytest.MonkeyPatch], None]
 
 
 def claim(old: str, new: str) -> dict[str, str]:
@@ -434,7 +434,7 @@ def test_unquoted_date_is_a_string(project: Path, capsys: pytest.CaptureFixture[
 def test_limits_apply_before_parsing(project: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # the fixture's other files (search log, second review) are parsed as usual; only the oversized
     # file must never reach a parser (none of the fixture's files is over 4 KB)
-    def guard(parse):  # noqa: ANN001, ANN202
+    def guard(parse):
         def refuse(text: str, *args: object, **kwargs: object) -> object:
             if len(text) > 4_000:
                 raise AssertionError("a parser was called on a file over the limit")
@@ -486,5 +486,5 @@ def test_symlink_in_site_folders_is_refused(project: Path, folder: str) -> None:
     (project / folder).mkdir(exist_ok=True)
     (project / folder / "leak.md").symlink_to("/etc/hostname")
     problems = [str(p) for p in check.load(project).problems]
-    assert f"{folder}/leak.md:1:1: symbolic link in a folder the site is built from — replace the link with a regular " \
-           "file; links could publish files from outside the project" in problems
+    assert (f"{folder}/leak.md:1:1: symbolic link in a folder the site is built from — replace the link with a regular "
+            "file; links could publish files from outside the project") in problems

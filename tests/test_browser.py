@@ -7,7 +7,6 @@ KCR_REQUIRE_BROWSER=1, so in CI a missing browser fails instead.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -32,7 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server):  # noqa: ANN201 - Playwright's type
+def browser(server: Server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -42,7 +41,7 @@ def browser(server: Server):  # noqa: ANN201 - Playwright's type
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context()
     pg = context.new_page()
     errors: list[str] = []
@@ -53,7 +52,7 @@ def page(browser):  # noqa: ANN001, ANN201
     context.close()
 
 
-def test_pages_load_without_console_errors(server: Server, page) -> None:  # noqa: ANN001
+def test_pages_load_without_console_errors(server: Server, page) -> None:
     for rel in PAGES:
         page.goto(server.url + rel)
         page.wait_for_load_state("networkidle")
@@ -61,7 +60,7 @@ def test_pages_load_without_console_errors(server: Server, page) -> None:  # noq
     assert page.errors == []
 
 
-def test_home_page_shows_the_verdict_chart(server: Server, page) -> None:  # noqa: ANN001
+def test_home_page_shows_the_verdict_chart(server: Server, page) -> None:
     # the overview chart is an HTML table (it was an <img> of an SVG, whose cells could not be links)
     page.goto(server.url)
     chart = page.locator("#kcr-matrix")
@@ -70,7 +69,7 @@ def test_home_page_shows_the_verdict_chart(server: Server, page) -> None:  # noq
     assert page.locator("#kcr-matrix td.kcr-cell a").count() > 0
 
 
-def test_claims_index_filters_and_sorts(server: Server, page) -> None:  # noqa: ANN001
+def test_claims_index_filters_and_sorts(server: Server, page) -> None:
     page.goto(server.url + "claims/")
     rows = page.locator("#kcr-claims tbody tr")
     assert rows.count() == len(REVIEW.claims)
@@ -91,7 +90,7 @@ def test_claims_index_filters_and_sorts(server: Server, page) -> None:  # noqa: 
     assert values == sorted(values, reverse=True)
 
 
-def test_claim_page_verdict_and_reference_hover(server: Server, page) -> None:  # noqa: ANN001
+def test_claim_page_verdict_and_reference_hover(server: Server, page) -> None:
     page.goto(server.url + "claims/kratom-increases-dopamine/")
     record = yaml.safe_load((ROOT / "claims/kratom-increases-dopamine.yaml").read_text(encoding="utf-8"))
     expected = "Verdict: " + record["verdict"].replace("-", " ").capitalize()
@@ -102,7 +101,7 @@ def test_claim_page_verdict_and_reference_hover(server: Server, page) -> None:  
     assert page.url.endswith("#ref-1")
 
 
-def test_search_finds_a_claim_by_a_word_of_its_quote(server: Server, page) -> None:  # noqa: ANN001
+def test_search_finds_a_claim_by_a_word_of_its_quote(server: Server, page) -> None:
     page.goto(server.url)
     page.wait_for_load_state("networkidle")
     results = page.locator(".md-search-result__item a")
@@ -112,14 +111,14 @@ def test_search_finds_a_claim_by_a_word_of_its_quote(server: Server, page) -> No
         try:
             results.first.wait_for(timeout=1_500)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; retry
+        except Exception:
             page.fill("input.md-search__input", "")
     results.first.wait_for(timeout=5_000)
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
     assert any("claims/kratom-reduces-cravings" in h or "claims/safe-use-is-essential" in h for h in hrefs), hrefs
 
 
-def test_copy_citation_button(server: Server, browser) -> None:  # noqa: ANN001
+def test_copy_citation_button(server: Server, browser) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(server.url + "claims/kratom-is-safer/")
@@ -132,14 +131,14 @@ def test_copy_citation_button(server: Server, browser) -> None:  # noqa: ANN001
     context.close()
 
 
-def test_dark_mode_toggle(server: Server, page) -> None:  # noqa: ANN001
+def test_dark_mode_toggle(server: Server, page) -> None:
     page.goto(server.url + "claims/kratom-is-safer/")
     assert page.get_attribute("body", "data-md-color-scheme") == "default"
     page.click('label[title="Switch to dark mode"]')
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
 
 
-def test_mobile_viewport_has_no_sideways_scroll(server: Server, browser) -> None:  # noqa: ANN001
+def test_mobile_viewport_has_no_sideways_scroll(server: Server, browser) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     for rel in ("", "claims/", "claims/kratom-increases-dopamine/", "coverage/"):
@@ -150,7 +149,7 @@ def test_mobile_viewport_has_no_sideways_scroll(server: Server, browser) -> None
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_no_serious_accessibility_violations(server: Server, page, scheme: str) -> None:  # noqa: ANN001
+def test_no_serious_accessibility_violations(server: Server, page, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -161,8 +160,7 @@ def test_no_serious_accessibility_violations(server: Server, page, scheme: str) 
             page.click('label[title="Switch to dark mode"]')
             page.wait_for_timeout(600)  # the theme animates the colour change
         results = axe.run(page)
-        for v in results.response["violations"]:
-            if v["impact"] in ("serious", "critical"):
-                for node in v["nodes"]:
-                    found.append(f"{rel or 'home'}: {v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:150]}")
+        found.extend(f"{rel or 'home'}: {v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:150]}"
+                     for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+                     for node in v["nodes"])
     assert found == []

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import bibtexparser
@@ -133,7 +134,7 @@ def test_zotero_saved_an_organisation_a_title_a_date_and_the_version() -> None:
     for name in ("kratom-is-safer.bib", "kratom-is-safer.ris"):  # the downloads, through Zotero's importers
         got = after["import"][name][0]
         assert (got["itemType"], got["creators"], got["reportNumber"], got["reportType"]) == \
-            ("report", [{"creatorType": "author", "name": ORG}], "Version 1", "Claim review")
+            ("report", [{"creatorType": "author", "name": ORG}], f"Version {claim.data['version']}", "Claim review")
 
 
 def test_pages_carry_the_tags_that_zotero_read(site: Path) -> None:
@@ -178,16 +179,19 @@ def test_bibtex_download_through_bibtexparser(site: Path) -> None:
     # one author, the whole organisation in the last-name part (BibTeX will not abbreviate it to "Review, K. C.")
     assert [(n.first, n.last) for n in e["author"]] == [([], ["{Kratom Claims Review}"])]
     assert e["title"] == framed_title(claim.data["statement"], claim.data["verdict"])
-    assert (e["date"], e["year"], e["month"]) == ("2026-11-25", "2026", "nov")
-    assert (e["type"], e["number"], e["institution"]) == ("Claim review", "Version 1", ORG)
+    reviewed = date.fromisoformat(claim.data["reviewed"])
+    assert (e["date"], e["year"], e["month"]) == (claim.data["reviewed"], str(reviewed.year),
+                                                  reviewed.strftime("%b").lower())
+    assert (e["type"], e["number"], e["institution"]) == ("Claim review", f"Version {claim.data['version']}", ORG)
     assert e["urldate"] == "2025-12-01" and e["url"] == f"{SITE_URL}claims/kratom-is-safer/"
 
 
 def test_ris_through_rispy(site: Path) -> None:
+    claim = next(c for c in CLAIMS if c.id == "kratom-is-safer")
     ris = rispy.loads((site / "data" / "cite" / "kratom-is-safer.ris").read_text(encoding="utf-8"))[0]
     assert ris["type_of_reference"] == "RPRT" and ris["authors"] == [ORG]  # no comma: one-field name
     assert (ris["edition"], ris["type_of_work"], ris["date"], ris["access_date"]) == \
-        ("Version 1", "Claim review", "2026/11/25", "2025/12/01")
+        (f"Version {claim.data['version']}", "Claim review", claim.data["reviewed"].replace("-", "/"), "2025/12/01")
     assert ris["title"].startswith("Claim review: “Kratom is a safer")
 
 
@@ -206,15 +210,19 @@ def _render(items: list[dict], style: str) -> list[str]:
 def test_csl_json_rendered_by_citeproc(site: Path) -> None:
     items = json.loads((site / "data" / "cite" / "kratom-is-safer.json").read_text(encoding="utf-8"))
     [apa] = _render(items, "apa")
+    claim = next(c for c in CLAIMS if c.id == "kratom-is-safer")
     assert apa.startswith("Kratom Claims Review. (2026). Claim review: “Kratom is a safer")
-    assert "Version 1" in apa and "Claim review" in apa and "Unsupported" in apa
+    assert f"Version {claim.data['version']}" in apa and "Claim review" in apa
+    assert framed_title(claim.data["statement"], claim.data["verdict"]).rsplit("— ", 1)[1] in apa
 
 
 def test_text_citation(site: Path) -> None:
     text = (site / "data" / "cite" / "kratom-is-safer.txt").read_text(encoding="utf-8").strip()
-    assert text == ("Kratom Claims Review. (2026, November 25). Claim review: “Kratom is a safer, more accessible "
-                    "option for managing opioid withdrawal” — Unsupported (Version 1). Retrieved December 1, 2025, "
-                    f"from {SITE_URL}claims/kratom-is-safer/")
+    claim = next(c for c in CLAIMS if c.id == "kratom-is-safer")
+    reviewed = date.fromisoformat(claim.data["reviewed"])
+    title = framed_title(claim.data["statement"], claim.data["verdict"])
+    assert text == (f"Kratom Claims Review. ({reviewed.year}, {reviewed:%B} {reviewed.day}). {title} "
+                    f"(Version {claim.data['version']}). Retrieved December 1, 2025, from {SITE_URL}claims/kratom-is-safer/")
 
 
 # --- the data downloads -------------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ def test_references_bib_download(site: Path) -> None:
     assert (ROOT / "references.bib").read_text(encoding="utf-8").count("V{\\'a}radi") >= 1  # the source is unchanged
 
 
-@pytest.mark.parametrize("title, want", [
+@pytest.mark.parametrize(("title", "want"), [
     ("Drug overdose deaths in the United States, 2002–2022", "Drug overdose deaths in the {United States}, 2002–2022"),
     ("Kratom (Mitragyna speciosa) dependence in users", "Kratom ({Mitragyna speciosa}) dependence in users"),
     ("Assessment of Kratom Use Among US Adults", "Assessment of Kratom Use Among {US} Adults"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server):  # noqa: ANN201 - Playwright's type
+def browser(server: Server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -36,7 +35,7 @@ def browser(server: Server):  # noqa: ANN201 - Playwright's type
         b.close()
 
 
-def test_cite_block_one_format_in_view_the_rest_one_click_away(server: Server, browser) -> None:  # noqa: ANN001
+def test_cite_block_one_format_in_view_the_rest_one_click_away(server: Server, browser) -> None:
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -51,7 +50,7 @@ def test_cite_block_one_format_in_view_the_rest_one_click_away(server: Server, b
     page.close()
 
 
-def test_accessed_date_is_the_readers_day(server: Server, browser) -> None:  # noqa: ANN001
+def test_accessed_date_is_the_readers_day(server: Server, browser) -> None:
     page = browser.new_page()
     page.goto(server.url + CLAIM)
     page.wait_for_load_state("load")
@@ -70,7 +69,7 @@ def test_accessed_date_is_the_readers_day(server: Server, browser) -> None:  # n
     page.close()
 
 
-def test_cite_block_is_not_printed(server: Server, browser) -> None:  # noqa: ANN001
+def test_cite_block_is_not_printed(server: Server, browser) -> None:
     page = browser.new_page()
     page.goto(server.url + CLAIM)
     page.emulate_media(media="print")
@@ -82,7 +81,7 @@ def test_cite_block_is_not_printed(server: Server, browser) -> None:  # noqa: AN
     page.close()
 
 
-def test_preview_image_loads(server: Server, browser) -> None:  # noqa: ANN001
+def test_preview_image_loads(server: Server, browser) -> None:
     page = browser.new_page()
     page.goto(server.url + CLAIM)
     url = page.locator('meta[property="og:image"]').get_attribute("content")

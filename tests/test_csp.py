@@ -32,9 +32,8 @@ def test_the_allow_list_matches_what_the_site_emits(site: Path) -> None:
                     problems.append(f"{name}: {key} is now {value}")
             elif key not in listed[name]:
                 problems.append(f"{name}: new {key}: {' '.join(value.split())[:80]!r}")
-        for key in listed[name]:
-            if key not in found:
-                problems.append(f"{name}: {key} is in the allow-list but no page emits it any more")
+        problems.extend(f"{name}: {key} is in the allow-list but no page emits it any more"
+                        for key in listed[name] if key not in found)
     assert problems == [], ("\n".join(problems) + "\nIf the change is intended: kcr build --site-dir site; "
                             "review `kcr allowlist site`; then `kcr allowlist --write site`")
 
@@ -80,7 +79,7 @@ def server(site: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def chromium(server: Server):  # noqa: ANN201 - Playwright's type
+def chromium(server: Server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -92,7 +91,7 @@ def chromium(server: Server):  # noqa: ANN201 - Playwright's type
 class Watched:
     """A browser context whose pages record CSP violations and console errors."""
 
-    def __init__(self, browser, **options) -> None:  # noqa: ANN001, ANN003
+    def __init__(self, browser, **options) -> None:
         self.context = browser.new_context(**options)
         self.context.add_init_script(LISTEN)
         self.page = self.context.new_page()
@@ -115,7 +114,7 @@ class Watched:
         self.context.close()
 
 
-def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server, chromium) -> None:  # noqa: ANN001
+def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server, chromium) -> None:
     """The control for the tests below: an inline script added to a page is refused, and reported."""
     w = Watched(chromium)
     w.goto(server.url + "claims/")
@@ -127,7 +126,7 @@ def test_the_policy_is_enforced_and_the_listener_sees_a_violation(server: Server
     assert len(w.violations) == 1 and w.violations[0].startswith("script-src-elem inline"), w.violations
 
 
-def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None:  # noqa: ANN001
+def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None:
     w = Watched(chromium)
     for rel in PAGES:
         w.goto(server.url + rel)
@@ -137,7 +136,7 @@ def test_normal_pages_load_without_a_violation(server: Server, chromium) -> None
     assert w.violations == [] and w.errors == []
 
 
-def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_search_works_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium)
     w.goto(server.url)
     results = w.page.locator(".md-search-result__item a")
@@ -147,7 +146,7 @@ def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noq
         try:
             results.first.wait_for(timeout=1_500)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; retry
+        except Exception:
             w.page.fill("input.md-search__input", "")
     results.first.wait_for(timeout=5_000)
     w.page.keyboard.press("Enter")  # submitting the search form must not trip form-action 'none'
@@ -156,7 +155,7 @@ def test_search_works_under_the_policy(server: Server, chromium) -> None:  # noq
     assert w.violations == [] and w.errors == []
 
 
-def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium)
     w.goto(server.url + "claims/kratom-is-safer/")
     assert w.page.get_attribute("body", "data-md-color-scheme") == "default"
@@ -168,9 +167,10 @@ def test_palette_toggle_persists_under_the_policy(server: Server, chromium) -> N
     assert w.violations == [] and w.errors == []
 
 
-def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chromium) -> None:  # noqa: ANN001
+def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chromium) -> None:
     w = Watched(chromium, permissions=["clipboard-read", "clipboard-write"])
     w.goto(server.url + "claims/kratom-is-safer/")
+    w.page.click(".kcr-cite-more > summary")  # BibTeX, RIS and CSL-JSON are one click away
     w.page.click('button[data-copy="cite-bib"]')
     w.page.wait_for_function("document.querySelector('button[data-copy=\"cite-bib\"]').textContent === 'Copied'")
     assert w.page.evaluate("navigator.clipboard.readText()") == w.page.locator("#cite-bib").text_content()
@@ -181,6 +181,9 @@ def test_copy_filters_sort_and_back_to_top_under_the_policy(server: Server, chro
     assert 0 < shown < total
     assert w.page.locator(".kcr-count").inner_text() == f"{shown} of {total} claims shown"
     w.page.click("th:has-text('Verdict')")
+    # every row again, so the page is long enough for the theme to offer "Back to top"
+    w.page.select_option('select[data-filter="verdict"]', index=0)
+    assert w.page.locator("#kcr-claims tbody tr:not([hidden])").count() == total
     w.page.mouse.wheel(0, 3000)
     w.page.wait_for_timeout(300)
     w.page.mouse.wheel(0, -200)  # the theme shows "Back to top" when scrolling up

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -59,11 +58,11 @@ def test_full_disk_tmpfs(tmp_path: Path) -> None:
     """A real full file system: a small tmpfs holding references.bib and a file filling the rest."""
     mount = tmp_path / "small"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
                       capture_output=True).returncode != 0:
         pytest.skip("mounting a tmpfs needs root (the RLIMIT_FSIZE test below covers the full disk without it)")
     try:
-        shutil.copy2(ROOT / "references.bib", mount / "references.bib")
+        (mount / "references.bib").write_text(_kill_loop_module().base_references(), encoding="utf-8")
         before = (mount / "references.bib").read_bytes()
         (mount / ".references.bib.lock").touch()
         fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
@@ -93,6 +92,7 @@ def _file_size_limit(limit: int):
 
 def test_full_disk_rlimit(real_copy: Path) -> None:
     """The same with RLIMIT_FSIZE: writing the new file fails part-way, as on a full disk."""
+    (real_copy / "references.bib").write_text(_kill_loop_module().base_references(), encoding="utf-8")
     before = (real_copy / "references.bib").read_bytes()
     proc = _add_ref(real_copy, _file_size_limit(len(before) // 2))
     assert proc.returncode == 1

@@ -8,7 +8,6 @@ static scan is run on a deliberately unsafe build too, and must refuse it.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,10 @@ def inject(root: Path) -> int:
         if name in BIB_FIELDS and line.rstrip().endswith("},"):
             payload = PAYLOADS[n % len(PAYLOADS)].replace("{", "(").replace("}", ")")
             value = line.split("= {", 1)[1][:-2]
-            line = f"  {name} = {{{value} {payload}}},"
+            if name == "title" and value.startswith("[") and value.endswith("]"):  # a supplied title stays bracketed
+                line = f"  {name} = {{{value[:-1]} {payload}]}},"
+            else:
+                line = f"  {name} = {{{value} {payload}}},"
             n += 1
         out.append(line)
     bib.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -87,17 +89,17 @@ def inject(root: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     base = tmp_path_factory.mktemp("payloads")
     root = copy_project(base / "project")
     placed = inject(root)
     problems = [str(p) for p in check.load(root).problems]
     assert problems == [], problems
     build(root, base / "site")
-    yield base / "site", placed
+    return base / "site", placed
 
 
-def harness(page, url: str) -> list[str]:  # noqa: ANN001
+def harness(page, url: str) -> list[str]:
     """Load ``url`` and provoke every handler a payload could have planted; return the alerts seen."""
     fired: list[str] = []
     page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
@@ -118,7 +120,7 @@ def harness(page, url: str) -> list[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def chromium():  # noqa: ANN201
+def chromium():
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -150,7 +152,7 @@ def test_payload_text_is_shown_as_text(hostile: tuple[Path, int]) -> None:
         assert payload in text, payload
 
 
-def test_no_payload_executes_in_chromium(hostile: tuple[Path, int], chromium) -> None:  # noqa: ANN001
+def test_no_payload_executes_in_chromium(hostile: tuple[Path, int], chromium) -> None:
     site, _ = hostile
     srv = Server(site)
     try:
@@ -168,7 +170,7 @@ def test_no_payload_executes_in_chromium(hostile: tuple[Path, int], chromium) ->
         srv.close()
 
 
-def test_live_control_detects_execution(tmp_path: Path, chromium) -> None:  # noqa: ANN001
+def test_live_control_detects_execution(tmp_path: Path, chromium) -> None:
     """The same harness on a deliberately unsafe page must see payloads run."""
     (tmp_path / "index.html").write_text("<!doctype html><title>unsafe</title><body>"
                                          + "".join(PAYLOADS) + "</body>", encoding="utf-8")
@@ -273,7 +275,7 @@ def unsafe_build(base: Path, *, scan_on: bool = True, csp_on: bool = True) -> tu
     return base / "site", proc.stdout + proc.stderr, proc.returncode
 
 
-def fired_bypasses(context, url: str) -> set[str]:  # noqa: ANN001
+def fired_bypasses(context, url: str) -> set[str]:
     """Open the unsafe build's pages and files; return which bypasses ran (alerts) or applied (styles)."""
     fired: set[str] = set()
     page = context.new_page()
@@ -316,7 +318,7 @@ def test_scan_refuses_each_bypass_and_names_it(tmp_path: Path) -> None:
     assert main(["scan", str(site)]) == 1
 
 
-def test_policy_alone_stops_the_in_page_bypasses_in_chromium(tmp_path: Path, chromium) -> None:  # noqa: ANN001
+def test_policy_alone_stops_the_in_page_bypasses_in_chromium(tmp_path: Path, chromium) -> None:
     """With the scan switched off the build succeeds; the Content-Security-Policy must still stop them.
 
     A policy in a page's <meta> cannot reach a document a reader opens directly

@@ -62,7 +62,7 @@ def with_items(*stances: str, verdict: str = "overstated", reasons: str | None =
             .replace("10.1000/test.1", "10.1000/test.3").replace("12345678", "32345678")][:len(stances)]
     item = CLAIM[CLAIM.index("  - ref: smith2020kratom"):CLAIM.index("reviewed:")]
     items = "".join(item.replace("smith2020kratom", k).replace("stance: supports", f"stance: {s}")
-                    for k, s in zip(keys, stances))
+                    for k, s in zip(keys, stances, strict=True))
     text = CLAIM.replace(item, items).replace("verdict: overstated", f"verdict: {verdict}")
     if reasons is not None:
         text = text.replace(CLAIM[CLAIM.index("  level: very-low"):CLAIM.index("  body:")], reasons)
@@ -400,9 +400,7 @@ CASES: dict[str, tuple[dict[str, str], str]] = {
 def run(root: Path, files: dict[str, str | None]) -> list[str]:
     for rel, text in files.items():
         path = root / rel
-        if text is None:
-            path.unlink()
-        elif text == "":
+        if text is None or text == "":
             path.unlink()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,19 @@ def test_dependencies_are_installed_by_hash(path: Path) -> None:
             assert step["with"]["persist-credentials"] is False
 
 
+def test_ci_runs_the_linter_and_the_type_checker_before_the_tests() -> None:
+    runs = [step.get("run", "").strip() for job, step in steps(ROOT / ".github" / "workflows" / "ci.yml")
+            if job == "check-test-build"]
+    lint = runs.index("ruff check --output-format github src tests scripts hooks")
+    types = runs.index("mypy")  # files and settings come from [tool.mypy] in pyproject.toml
+    install = next(i for i, run in enumerate(runs) if "pip install" in run)
+    assert install < lint < runs.index("python -m pytest")
+    assert install < types < runs.index("python -m pytest")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "[tool.ruff.lint]" in pyproject
+    assert "[tool.mypy]" in pyproject
+
+
 def test_the_lock_file_pins_every_dependency_with_hashes() -> None:
     text = (ROOT / "requirements" / "ci.txt").read_text(encoding="utf-8")
     entries = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", text, re.M)

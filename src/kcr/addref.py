@@ -77,7 +77,7 @@ def make_key(fields: dict[str, str]) -> str:
     first = authors[0] if authors else "anon"
     if first.startswith("{"):
         family = bib.clean(first).split()[0] if bib.clean(first) else "anon"
-        words = [w for w in re.findall(r"[A-Za-z]+", _ascii(bib.clean(first)))]
+        words = re.findall(r"[A-Za-z]+", _ascii(bib.clean(first)))
         family = "".join(w[0] for w in words) if len(words) > 2 else (words[0] if words else family)
     elif "," in first:
         family = first.split(",", 1)[0]
@@ -131,12 +131,14 @@ def entry_fields(record: Record, report: Report) -> dict[str, str]:
     values = {k: unicodedata.normalize("NFC", v) for k, v in record.fields.items()}
     names = [type(n)(**{k: unicodedata.normalize("NFC", v) for k, v in vars(n).items()}) for n in record.authors]
     fields: dict[str, str] = {}
-    for name_, value in [("author", None), *values.items()]:
-        try:
-            fields[name_] = bibwrite.authors(names) if name_ == "author" else bibwrite.text(value)
-        except bibwrite.ValueProblem as exc:
-            raise InputError(f"field '{name_}' {exc}", "correct it in your reference manager and export again",
-                             record.line) from None
+    name_ = "author"
+    try:
+        fields[name_] = bibwrite.authors(names)
+        for name_, value in values.items():
+            fields[name_] = bibwrite.text(value)
+    except bibwrite.UnwritableValueError as exc:
+        raise InputError(f"field '{name_}' {exc}", "correct it in your reference manager and export again",
+                         record.line) from None
     fields = normalise(fields)
     if fields.get("url") and not bib.URL_RE.match(fields["url"]):
         report.notes.append(f"url '{fields.pop('url')}' dropped: only plain https:// addresses are kept")

@@ -90,20 +90,18 @@ def parse(text: str) -> Article:
     sections: dict[str, list[str]] = {}
     sentences: list[Sentence] = []
     current = LEAD
-    paragraph = 0
-    for i, line in enumerate(lines):
+    for paragraph, line in enumerate(lines, start=1):
         if line.startswith("- "):
             section, is_heading = CONTENTS, True
         elif line in headings:
             current = line
             section, is_heading = line, True
         else:
-            if i == 1 and line.startswith("“"):
+            if paragraph == 2 and line.startswith("“"):  # the quoted summary follows the title line
                 current = SUMMARY
             elif current == SUMMARY:
                 current = LEAD  # pragma: no cover - the summary is one paragraph
             section, is_heading = current, False
-        paragraph += 1
         sections.setdefault(section, []).append(line)
         parts = [line] if is_heading else [p for p in _SENTENCE_END.split(line) if p.strip()]
         for part in parts:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -246,7 +247,7 @@ def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True
     refs: dict[str, Reference] = {}
     folded: dict[str, str] = {}
     for block in library.blocks:
-        line = block.start_line + 1
+        line = block_line(block)
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.add(path, line, 1, f"duplicate citation key '{block.key}'",
                          "give each entry its own key, or remove the repeated entry")
@@ -296,6 +297,13 @@ def parse(text: str, problems: Problems, path: str = PATH, *, check: bool = True
     return refs
 
 
+def block_line(block: Block) -> int:
+    """The line (from 1) where a parsed block starts; bibtexparser counts from 0 and sets it on every block it parses."""
+    if block.start_line is None:  # pragma: no cover - only blocks built by hand have no line
+        raise ValueError(f"{type(block).__name__} without a start line: not read from a file")
+    return block.start_line + 1
+
+
 _FIELD_START = re.compile(r"(?:^|[,\s{])([A-Za-z][A-Za-z0-9_:-]*)\s*=", re.M)
 
 
@@ -316,7 +324,7 @@ def _field_line(raw: str, start: int, name: str, lines: dict[str, int] | None = 
 
 
 def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> Reference | None:
-    line = block.start_line + 1
+    line = block_line(block)
     key = block.key
     if not key.strip():
         problems.add(path, line, 1, "entry has no citation key",
@@ -331,7 +339,7 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     faulty: set[str] = set()
-    field_table = _field_lines(block.raw, line)
+    field_table = _field_lines(block.raw or "", line)
     for f in block.fields:
         name = f.key.lower()
         if name in lines:  # bibtexparser only catches repeats spelt the same way (year, YEAR)
@@ -339,7 +347,7 @@ def _entry(block: Entry, problems: Problems, path: str, check: bool = True) -> R
                          "keep one copy of each field; readers disagree on which one counts")
             faulty.add(name)
             continue
-        fl = _field_line(block.raw, line, f.key, field_table)
+        fl = _field_line(block.raw or "", line, f.key, field_table)
         lines[name] = fl
         raw = f.value if isinstance(f.value, str) else str(f.value)
         why = _raw_value_problem(raw)

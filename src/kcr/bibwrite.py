@@ -20,27 +20,27 @@ FIELD_ORDER = ["title", "author", "year", "journal", "booktitle", "publisher", "
                "verified_class", "title_supplied", "notice_type", "notice_url", "notice_date"]
 
 
-class ValueProblem(ValueError):
+class UnwritableValueError(ValueError):
     """A value cannot be written as one plain BibTeX group; the message says why."""
 
 
 def text(value: str) -> str:
-    """``value`` as the inside of a braced BibTeX value, or ValueProblem.
+    """``value`` as the inside of a braced BibTeX value, or UnwritableValueError.
 
     Balanced braces are kept (they read back unchanged); an unbalanced brace or a
     backslash cannot be written so that the value reads back the same and passes
     ``kcr check``, so it is refused rather than silently changed.
     """
     if "\\" in value:
-        raise ValueProblem("holds a backslash, which BibTeX reads as the start of a command")
+        raise UnwritableValueError("holds a backslash, which BibTeX reads as the start of a command")
     depth = 0
     for ch in value:
         depth += ch == "{"
         depth -= ch == "}"
         if depth < 0:
-            raise ValueProblem("holds a '}' without a matching '{'")
+            raise UnwritableValueError("holds a '}' without a matching '{'")
     if depth:
-        raise ValueProblem("holds a '{' without a matching '}'")
+        raise UnwritableValueError("holds a '{' without a matching '}'")
     return value
 
 
@@ -108,7 +108,7 @@ def _entry_spans(source: str) -> list[tuple[str, int, int]] | None:
         if not isinstance(block, Entry):
             continue
         raw = block.raw or ""
-        if block.start_line >= len(line_starts):
+        if block.start_line is None or block.start_line >= len(line_starts):
             return None
         start = source.find(raw, line_starts[block.start_line]) if raw else -1
         if start < 0 or "\n" in source[line_starts[block.start_line]:start]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from . import article as article_mod
 from . import bib, claims, paths, records, searchlog, secondreview, setaside, textfile, withdrawn
 from .cache import LineCache, digest
+from .claims import Claim  # by name: in Review the field `claims` hides the module
 from .problems import Problem, Problems
 
 ARTICLE = "source/article.txt"
@@ -23,7 +23,7 @@ class Review:
     """Everything the site is built from, and every problem found in it."""
 
     root: Path
-    claims: list[claims.Claim]
+    claims: list[Claim]
     refs: dict[str, bib.Reference]
     article: article_mod.Article | None
     problems: Problems = field(default_factory=Problems)
@@ -32,16 +32,16 @@ class Review:
     keys: dict[str, str] = field(default_factory=dict)  # "article", "bib": digests of their content ("" unknown)
     search_logs: dict[str, records.Record] = field(default_factory=dict)  # by claim id
     second_reviews: dict[str, records.Record] = field(default_factory=dict)  # by claim id
-    _citing: dict[str, list[tuple[claims.Claim, dict]]] | None = field(default=None, repr=False)
+    _citing: dict[str, list[tuple[Claim, dict]]] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def citing(self, key: str) -> list[tuple[claims.Claim, dict]]:
+    def citing(self, key: str) -> list[tuple[Claim, dict]]:
         """(claim, evidence item) pairs that cite ``key``, in claim order (indexed once: no quadratic scans)."""
         if self._citing is None:
-            index: dict[str, list[tuple[claims.Claim, dict]]] = {}
+            index: dict[str, list[tuple[Claim, dict]]] = {}
             for c in self.claims:
                 for e in _items(c.data, "evidence"):
                     if isinstance(e, dict) and isinstance(e.get("ref"), str):
@@ -204,7 +204,7 @@ def _short(what: str, limit: int = 400) -> str:
     return what if len(what) <= limit else what[: limit - 3] + "..."
 
 
-def _evidence_unreadable(claim: claims.Claim) -> bool:
+def _evidence_unreadable(claim: Claim) -> bool:
     """True if the record's evidence is not a list of items with a text ref (the schema reports it)."""
     if "evidence" not in claim.data:
         return False
@@ -235,7 +235,7 @@ def _symlink_problems(root: Path, problems: Problems) -> None:
                         stack.append(Path(entry.path))
 
 
-def _quote_problems(review: Review, claim: claims.Claim, problems: Problems) -> None:
+def _quote_problems(review: Review, claim: Claim, problems: Problems) -> None:
     if review.article is None:
         return
     for i, q in enumerate(_items(claim.data, "quotes")):
@@ -252,7 +252,7 @@ def _quote_problems(review: Review, claim: claims.Claim, problems: Problems) -> 
                                 f"set section: {found}")
 
 
-def _evidence_problems(review: Review, claim: claims.Claim, broken: set[str], problems: Problems) -> None:
+def _evidence_problems(review: Review, claim: Claim, broken: set[str], problems: Problems) -> None:
     for i, item in enumerate(_items(claim.data, "evidence")):
         ref = item.get("ref") if isinstance(item, dict) else None
         # a malformed key is reported by the schema; an entry that failed to parse, by the BibTeX check
@@ -267,7 +267,7 @@ def _id_problems(review: Review, site: frozenset[str]) -> None:
     owner: dict[str, str] = {}
     current = {c.id: c for c in review.claims if isinstance(c.id, str) and c.id}
     for claim in review.claims:
-        ids = [("id", claim.id)] if isinstance(claim.id, str) else []
+        ids: list[tuple[str | tuple[str, int], str]] = [("id", claim.id)] if isinstance(claim.id, str) else []
         ids += [(("former_ids", i), x) for i, x in enumerate(_items(claim.data, "former_ids")) if isinstance(x, str)]
         for where, value in ids:
             if not value:
@@ -304,7 +304,7 @@ def _key_problems(review: Review, site: frozenset[str]) -> None:
             review.problems.add(bib.PATH, ref.line, 1, f"citation key '{key}' {bad[0]}", bad[1])
 
 
-def _retraction_problems(review: Review, claim: claims.Claim, problems: Problems) -> None:
+def _retraction_problems(review: Review, claim: Claim, problems: Problems) -> None:
     """A retracted work cannot hold up an accurate or mostly-accurate verdict."""
     verdict = claim.data.get("verdict")
     if verdict not in ("accurate", "mostly-accurate"):

@@ -283,14 +283,17 @@ def _changelog_rules(claim: Claim, problems: Problems) -> None:
     version = d.get("version")
     if not isinstance(log, list) or not isinstance(version, int):
         return
-    versions = [e.get("version") for e in log if isinstance(e, dict) and isinstance(e.get("version"), int)]
+    versions: list[int] = [e["version"] for e in log if isinstance(e, dict) and isinstance(e.get("version"), int)]
     if versions and max(versions) != version:
         line, col = claim.pos("version")
         problems.add(p, line, col, f"version {version} is not the latest changelog version {max(versions)}",
                      "set version to the newest changelog entry's version")
-    dates = [e.get("date") for e in log if isinstance(e, dict)]
-    if isinstance(d.get("reviewed"), str) and _is_date(d["reviewed"]) and all(isinstance(x, str) for x in dates) and dates:
-        if max(dates) > d["reviewed"] and _is_date(max(dates)):
-            line, col = claim.pos("reviewed")
-            problems.add(p, line, col, f"reviewed date {d['reviewed']} is older than the changelog's {max(dates)}",
-                         "set reviewed to the date of the latest review")
+    entries = [e for e in log if isinstance(e, dict)]
+    dates: list[str] = [e["date"] for e in entries if isinstance(e.get("date"), str)]
+    reviewed = d.get("reviewed")
+    # only when every entry has a date, so that the latest one is known
+    if (dates and len(dates) == len(entries) and isinstance(reviewed, str) and _is_date(reviewed)
+            and max(dates) > reviewed and _is_date(max(dates))):
+        line, col = claim.pos("reviewed")
+        problems.add(p, line, col, f"reviewed date {reviewed} is older than the changelog's {max(dates)}",
+                     "set reviewed to the date of the latest review")

@@ -12,6 +12,11 @@ from pathlib import Path
 from . import check, generate
 
 
+def _described(command: Callable[[argparse.Namespace], int], more: str) -> str:
+    """A command's help page: its docstring, then ``more`` (``python -OO`` removes docstrings)."""
+    return (command.__doc__ or "") + more
+
+
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
 
@@ -109,7 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(printable(str(exc)))
         print("Build refused; nothing was written or removed.", file=sys.stderr)
         return 1
-    return _mkdocs(args, "build", extra + ["--site-dir", str(target)], before=lambda: sitedir.mark(target))
+    return _mkdocs(args, "build", [*extra, "--site-dir", str(target)], before=lambda: sitedir.mark(target))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help=cmd_serve.__doc__)
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(func=cmd_serve)
-    a = sub.add_parser("add-ref", help=cmd_add_ref.__doc__, description=cmd_add_ref.__doc__ + (
+    a = sub.add_parser("add-ref", help=cmd_add_ref.__doc__, description=_described(cmd_add_ref,
         " The entry is normalised (key familyname+year+firstword, DOI lowercased without URL prefix, PMID digits"
         " only, LaTeX decoded), refused if the same DOI, PMID or title is already present, and inserted at its"
         " sorted place in references.bib without changing any other line (under a lock, through a temporary file;"
@@ -278,12 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     sc = sub.add_parser("scan", help=cmd_scan.__doc__)
     sc.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
     sc.set_defaults(func=cmd_scan)
-    r = sub.add_parser("retractions", help=cmd_retractions.__doc__, description=cmd_retractions.__doc__ + (
+    r = sub.add_parser("retractions", help=cmd_retractions.__doc__, description=_described(cmd_retractions,
         " CSV is the database file Crossref distributes (columns by name: Record ID, RetractionDate, RetractionDOI,"
         " OriginalPaperDOI, OriginalPaperPubMedID, RetractionNature). Nothing is downloaded."))
     r.add_argument("csv", help="the Retraction Watch CSV export")
     r.set_defaults(func=cmd_retractions)
-    al = sub.add_parser("allowlist", help=cmd_allowlist.__doc__, description=cmd_allowlist.__doc__ + (
+    al = sub.add_parser("allowlist", help=cmd_allowlist.__doc__, description=_described(cmd_allowlist,
         " A build that meets new inline code fails its scan but leaves the pages in the site folder, so: "
         "kcr build --site-dir site; kcr allowlist site (read it); kcr allowlist --write site; kcr build."))
     al.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")

@@ -19,10 +19,10 @@ import yaml
 
 from . import check, setaside
 from .cache import Cache, digest
+from .paths import OWNED
 from .records import fingerprint
 from .render import charts, cite, claim_page, downloads, index_pages, pagecite, preview, research_pages, withdrawn_page
 
-from .paths import OWNED  # noqa: E402  (re-exported: the folders the generator owns)
 DEFAULT_SITE_URL = "https://example.invalid/"
 HOME_ANSWER = "assets/generated/.home-answer.html"
 HOME_CHART = "assets/generated/.home-chart.html"

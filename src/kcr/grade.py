@@ -9,8 +9,9 @@ cannot drift apart.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from .problems import Problems
 
@@ -89,9 +90,9 @@ def certainty_problems(claim: Any, problems: Problems) -> None:
     if not isinstance(cert, dict):
         return
     body_name = cert.get("body")
-    body = BODIES.get(body_name) if isinstance(body_name, str) else None
-    if body is None:
+    if not isinstance(body_name, str) or body_name not in BODIES:
         return  # the schema reports a missing body or a value that is not allowed
+    body = BODIES[body_name]
     start = cert.get("start")
     if isinstance(start, str) and start in LEVELS and start != body.start:
         line, col = claim.pos("certainty", "start")
@@ -109,7 +110,8 @@ def certainty_problems(claim: Any, problems: Problems) -> None:
         problems.add(p, *bpos(), f"certainty body '{body_name}' on a claim of type '{ctype}'",
                      f"'{body_name}' is only for {' and '.join(sorted(body.types))} claims; use "
                      + ", ".join(b for b, x in BODIES.items() if x.types is None))
-    reasons = [(i, r) for i, r in enumerate(cert.get("reasons") if isinstance(cert.get("reasons"), list) else [])
+    listed = cert.get("reasons")
+    reasons = [(i, r) for i, r in enumerate(listed if isinstance(listed, list) else [])
                if isinstance(r, dict) and isinstance(r.get("domain"), str) and isinstance(r.get("change"), int)]
     if body_name == "experimental" and ctype in PEOPLE_TYPES and not any(
             r["domain"] == "indirectness" and r["change"] <= -1 for _, r in reasons):

@@ -21,7 +21,8 @@ from .problems import Problems
 
 def _old_text(root: Path, rev: str, path: str) -> str | None:
     try:
-        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=root, capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=root, capture_output=True, text=True, timeout=30,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout if proc.returncode == 0 else None
@@ -30,7 +31,7 @@ def _old_text(root: Path, rev: str, path: str) -> str | None:
 def rev_exists(root: Path, rev: str) -> bool:
     try:
         proc = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=root,
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0
@@ -40,7 +41,7 @@ def _old_ids(root: Path, rev: str) -> list[str]:
     """The ids of the records in claims/ at ``rev`` (file names without .yaml)."""
     try:
         proc = subprocess.run(["git", "ls-tree", "-z", "--name-only", rev, "--", f"{DIR}/"], cwd=root,
-                              capture_output=True, timeout=30)
+                              capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return []
     if proc.returncode != 0:
@@ -52,7 +53,7 @@ def _old_ids(root: Path, rev: str) -> list[str]:
 def _old_record(root: Path, rev: str, claim: Claim) -> tuple[dict | None, str | None]:
     """The record as it was at ``rev``, found under its id or else under one of its former ids, and that
     former id (None when it had the same id)."""
-    candidates = [(claim.path, None)]
+    candidates: list[tuple[str, str | None]] = [(claim.path, None)]
     candidates += [(f"{DIR}/{f}.yaml", f) for f in claim.data.get("former_ids") or [] if isinstance(f, str)]
     for path, former in candidates:
         text = _old_text(root, rev, path)
@@ -109,7 +110,8 @@ def _compare(claim: Claim, old: dict, former: str | None, rev: str, problems: Pr
                      f"{' and '.join(changes)} {since}, but version is still {new_version}",
                      f"set version: {old_version + 1} and add a changelog entry for it")
         return
-    log = new.get("changelog") if isinstance(new.get("changelog"), list) else []
+    changelog = new.get("changelog")
+    log = changelog if isinstance(changelog, list) else []
     latest = log[-1] if log and isinstance(log[-1], dict) else {}
     if old.get("verdict") != new.get("verdict") and latest.get("conclusion_changed") is not True:
         lline, lcol = claim.pos("changelog", len(log) - 1, "conclusion_changed")

@@ -18,7 +18,7 @@ OWNED = ("claims", "references", "coverage", "data", "evidence", "research", "as
 MKDOCS_OUTPUTS = ("index", "search", "sitemap", "404", "assets")
 # kept free for archived versions of a page (/claims/<id>/v/<n>/) and the folders of generated files
 RESERVED_EXTRA = ("v", "cite", "search-logs", "second-reviews")
-WINDOWS = ("con", "prn", "aux", "nul") + tuple(f"com{i}" for i in range(1, 10)) + tuple(f"lpt{i}" for i in range(1, 10))
+WINDOWS = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10)))
 WINDOWS_TODO = ("con, prn, aux, nul, com1–com9 and lpt1–lpt9 cannot be file names on Windows, "
                 "so the file could not be checked out there")
 

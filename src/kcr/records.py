@@ -308,7 +308,7 @@ def schema_problems(validator: Draft202012Validator, data: Any, doc: yamlstrict.
         if err.validator == "required":
             missing = err.message.split("'")[1] if "'" in err.message else err.message
             line, col = pos(*path, key=True)
-            todo = hints.get(path + (missing,), f"add {missing}: (see the field guide in CONTRIBUTING.md)")
+            todo = hints.get((*path, missing), f"add {missing}: (see the field guide in CONTRIBUTING.md)")
             problems.add(shown, line, col, f"missing field '{missing}'" + (f" in {field}" if path else ""), todo)
             continue
         line, col = pos(*path)
@@ -349,10 +349,9 @@ def _todo(err: Any) -> str:
         return "use one of: " + ", ".join(str(x) for x in err.validator_value)
     if v == "type":
         want = err.validator_value
-        hint = {"string": "quote the value", "integer": "write a whole number without quotes",
+        return {"string": "quote the value", "integer": "write a whole number without quotes",
                 "boolean": "write true or false", "array": "write a list ('- item' lines)",
                 "object": "write 'field: value' lines"}.get(want, f"use a {want}")
-        return hint
     if v == "pattern":
         if list(err.absolute_path) == ["statement"]:
             return "remove the markup characters < > [ ] { } ` \\ * _ # | (the statement is plain text)"
@@ -465,3 +464,26 @@ def cited_refs(data: dict) -> list[str] | None:
     if not isinstance(ev, list) or not all(isinstance(e, dict) and isinstance(e.get("ref"), str) for e in ev):
         return None
     return [e["ref"] for e in ev]
+
+
+def claim_of(rec: Record, claims_by_id: dict, problems: Problems, what: str) -> Any:
+    """The claim record a research file (search log, second review) is about, or None after reporting why:
+    its ``claim`` must match its file name, its ``date`` must be a real date, and the claim must exist."""
+    from .withdrawn import is_date
+
+    d, p = rec.data, rec.path
+    if d["claim"] != rec.stem:
+        line, col = rec.pos("claim")
+        problems.add(p, line, col, f"claim '{d['claim']}' does not match the file name '{rec.stem}.yaml'",
+                     f"set claim: {rec.stem} or rename the file to {d['claim']}.yaml")
+        return None
+    if not is_date(d["date"]):
+        line, col = rec.pos("date")
+        problems.add(p, line, col, f"date '{d['date']}' is not a valid YYYY-MM-DD date",
+                     'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
+    claim = claims_by_id.get(d["claim"])
+    if claim is None:
+        line, col = rec.pos("claim")
+        problems.add(p, line, col, f"{what} '{d['claim']}', which is not a claim record",
+                     f"name an existing claim (claims/<id>.yaml), or remove {p}")
+    return claim

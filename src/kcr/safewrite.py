@@ -53,7 +53,7 @@ def _fault_pause(stage: str) -> None:
 
 def remove_stale_temps(path: Path) -> list[Path]:
     """Remove temporary files a killed run left next to ``path`` (call with the lock held)."""
-    removed = []
+    removed: list[Path] = []
     prefix = _temp_prefix(path)
     try:
         names = os.listdir(path.parent)

@@ -186,7 +186,7 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
     return findings
 
 
-def _ancestors(node):  # noqa: ANN001, ANN202 - selectolax nodes
+def _ancestors(node):
     parent = node.parent
     while parent is not None:
         yield parent
@@ -263,7 +263,7 @@ def _theme_dir() -> Path | None:
     spec = importlib.util.find_spec("material")  # finds the theme's files without importing it (or MkDocs)
     if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(list(spec.submodule_search_locations)[0]) / "templates"
+    return Path(next(iter(spec.submodule_search_locations))) / "templates"
 
 
 def _is_theme_file(rel: str, data: bytes) -> bool:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, records
-from .records import cited_refs
 from .problems import Problems
-from .withdrawn import is_date
+from .records import cited_refs
 
 DIR = "research/search-logs"
 SCHEMA = "schema/search-log.schema.json"
@@ -48,20 +47,8 @@ def check(log: records.Record, claims_by_id: dict, problems: Problems) -> None:
     if not log.valid:
         return
     d, p = log.data, log.path
-    if d["claim"] != log.stem:
-        line, col = log.pos("claim")
-        problems.add(p, line, col, f"claim '{d['claim']}' does not match the file name '{log.stem}.yaml'",
-                     f"set claim: {log.stem} or rename the file to {d['claim']}.yaml")
-        return
-    if not is_date(d["date"]):
-        line, col = log.pos("date")
-        problems.add(p, line, col, f"date '{d['date']}' is not a valid YYYY-MM-DD date",
-                     'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
-    claim = claims_by_id.get(d["claim"])
+    claim = records.claim_of(log, claims_by_id, problems, "search log for")
     if claim is None:
-        line, col = log.pos("claim")
-        problems.add(p, line, col, f"search log for '{d['claim']}', which is not a claim record",
-                     f"name an existing claim (claims/<id>.yaml), or remove {p}")
         return
     refs = cited_refs(claim.data)
     if refs is None:
@@ -87,7 +74,7 @@ def check(log: records.Record, claims_by_id: dict, problems: Problems) -> None:
             line, col = log.pos("records", i, "ref", key=True)
             problems.add(p, line, col, "an excluded work has a ref",
                          "remove ref (only included works name a references.bib key), or set decision: include")
-    for ref in sorted(set(cited) - set(included), key=cited.get):
+    for ref in sorted(set(cited) - set(included), key=lambda ref: cited[ref]):
         line, col = log.pos("records", key=True)
         problems.add(p, line, col, f"evidence item '{ref}' of {claim.path} is not an included record of this log",
                      f"add a record with decision: include and ref: {ref} (and the search that found it)")

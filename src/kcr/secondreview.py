@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import cache, records
-from .records import cited_refs
 from .problems import Problems
-from .withdrawn import is_date
+from .records import cited_refs
 
 DIR = "research/second-reviews"
 SCHEMA = "schema/second-review.schema.json"
@@ -29,20 +28,8 @@ def check(review: records.Record, claims_by_id: dict, problems: Problems) -> Non
     if not review.valid:
         return
     d, p = review.data, review.path
-    if d["claim"] != review.stem:
-        line, col = review.pos("claim")
-        problems.add(p, line, col, f"claim '{d['claim']}' does not match the file name '{review.stem}.yaml'",
-                     f"set claim: {review.stem} or rename the file to {d['claim']}.yaml")
-        return
-    if not is_date(d["date"]):
-        line, col = review.pos("date")
-        problems.add(p, line, col, f"date '{d['date']}' is not a valid YYYY-MM-DD date",
-                     'write it as "YYYY-MM-DD" in quotes, e.g. "2026-11-25"')
-    claim = claims_by_id.get(d["claim"])
+    claim = records.claim_of(review, claims_by_id, problems, "second review of")
     if claim is None:
-        line, col = review.pos("claim")
-        problems.add(p, line, col, f"second review of '{d['claim']}', which is not a claim record",
-                     f"name an existing claim (claims/<id>.yaml), or remove {p}")
         return
     version = claim.data.get("version")
     if isinstance(version, int) and d["reviewed_version"] > version:

@@ -13,13 +13,15 @@ Plain Python: no MkDocs here; ``hooks/kcr_hooks.py`` wires it to the server.
 from __future__ import annotations
 
 import html
+import string
 import threading
 from dataclasses import dataclass, field
 
 RELOAD_PATH = "/.kcr/reload.js"
 STATUS_PATH = "/.kcr/build"
 # polls the build counter once a second and reloads the page when another build has finished
-RELOAD_JS = """\
+# (a template, so the script's braces stay as written)
+RELOAD_JS = string.Template("""\
 (function () {
   var seen = new URL(document.currentScript.src).searchParams.get("build");
   function poll() {
@@ -28,12 +30,12 @@ RELOAD_JS = """\
       if (this.status === 200 && this.responseText !== seen) { location.reload(); return; }
       setTimeout(poll, this.status === 200 ? 1000 : 3000);
     };
-    req.open("GET", "%s");
+    req.open("GET", "$status");
     req.send();
   }
   window.addEventListener("load", function () { setTimeout(poll, 1000); });
 })();
-""" % STATUS_PATH
+""").substitute(status=STATUS_PATH)
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
           "base-uri 'self'; form-action 'none'")
 

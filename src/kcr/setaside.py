@@ -7,9 +7,9 @@ here; the coverage page shows both.
 
 from __future__ import annotations
 
+from . import textfile, yamlstrict
 from .article import Article, normalise
 from .problems import Problems
-from . import textfile, yamlstrict
 
 PATH = "source/set-aside.yaml"
 

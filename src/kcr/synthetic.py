@@ -40,29 +40,13 @@ SECTIONS = {
 }
 
 # vocabulary free of the checker's verdict words (true, false, misleading, ...)
-WORDS = (
-    "kratom mitragynine alkaloid receptor opioid withdrawal craving dopamine serotonin dose tolerance users "
-    "survey cohort sample participants adults rats mice cells binding agonist partial mu kappa delta signal "
-    "release reward mood anxiety pain relief symptoms severity scale measure outcome follow-up month week day "
-    "clinic treatment buprenorphine methadone placebo trial comparison group effect size estimate interval "
-    "report self-report recall online community region product leaf tea powder capsule extract concentration "
-    "plasma level exposure use frequency daily regular heavy light dependence disorder criteria diagnosis "
-    "sleep appetite energy fatigue nausea constipation seizure liver injury poison centre call case death "
-    "toxicology screen laboratory assay potency affinity efficacy respiratory depression safety margin risk "
-    "benefit evidence study review analysis data sources authors bias confounding selection funding "
-    "population age sex income employment history prior substance alcohol cannabis stimulant pattern"
-).split()
+WORDS = ["kratom", "mitragynine", "alkaloid", "receptor", "opioid", "withdrawal", "craving", "dopamine", "serotonin", "dose", "tolerance", "users", "survey", "cohort", "sample", "participants", "adults", "rats", "mice", "cells", "binding", "agonist", "partial", "mu", "kappa", "delta", "signal", "release", "reward", "mood", "anxiety", "pain", "relief", "symptoms", "severity", "scale", "measure", "outcome", "follow-up", "month", "week", "day", "clinic", "treatment", "buprenorphine", "methadone", "placebo", "trial", "comparison", "group", "effect", "size", "estimate", "interval", "report", "self-report", "recall", "online", "community", "region", "product", "leaf", "tea", "powder", "capsule", "extract", "concentration", "plasma", "level", "exposure", "use", "frequency", "daily", "regular", "heavy", "light", "dependence", "disorder", "criteria", "diagnosis", "sleep", "appetite", "energy", "fatigue", "nausea", "constipation", "seizure", "liver", "injury", "poison", "centre", "call", "case", "death", "toxicology", "screen", "laboratory", "assay", "potency", "affinity", "efficacy", "respiratory", "depression", "safety", "margin", "risk", "benefit", "evidence", "study", "review", "analysis", "data", "sources", "authors", "bias", "confounding", "selection", "funding", "population", "age", "sex", "income", "employment", "history", "prior", "substance", "alcohol", "cannabis", "stimulant", "pattern"]
 VERBS = ("eases", "reduces", "raises", "lowers", "changes", "affects", "shortens", "relieves", "improves",
          "increases", "prevents", "worsens", "shapes", "modulates", "supports", "blocks")
 SUBJECTS = ("Kratom", "Mitragynine", "Kratom tea", "Kratom powder", "Regular kratom use", "A low kratom dose",
             "7-hydroxymitragynine", "Kratom leaf", "Kratom extract", "Daily kratom use")
-FAMILIES = ("smith garcia nguyen kim singh patel mueller rossi tanaka chen wang li zhang yang hassan ahmad "
-            "vicknasingam swogger grundmann prozialeck kruegel obeng mccurdy hemby henningfield garciaromeu "
-            "boyer coe babin cinosi veltri white feng leong suhaimi harun ismail yusof tan lim wong lee park "
-            "johnson brown jones miller davis wilson anderson taylor thomas moore martin jackson thompson "
-            "lopez gonzalez hernandez perez martinez sanchez ramirez torres flores rivera").split()
-GIVEN = ("A. B. C. D. E. F. G. H. J. K. L. M. N. P. R. S. T. V. W. Y. Z. "
-         "Anna Ben Chen Darshan Eva Farah Greta Hui Ian Jana Kamal Lena Marco Nur Omar Priya Rui Sara Tom Wei").split()
+FAMILIES = ["smith", "garcia", "nguyen", "kim", "singh", "patel", "mueller", "rossi", "tanaka", "chen", "wang", "li", "zhang", "yang", "hassan", "ahmad", "vicknasingam", "swogger", "grundmann", "prozialeck", "kruegel", "obeng", "mccurdy", "hemby", "henningfield", "garciaromeu", "boyer", "coe", "babin", "cinosi", "veltri", "white", "feng", "leong", "suhaimi", "harun", "ismail", "yusof", "tan", "lim", "wong", "lee", "park", "johnson", "brown", "jones", "miller", "davis", "wilson", "anderson", "taylor", "thomas", "moore", "martin", "jackson", "thompson", "lopez", "gonzalez", "hernandez", "perez", "martinez", "sanchez", "ramirez", "torres", "flores", "rivera"]
+GIVEN = ["A.", "B.", "C.", "D.", "E.", "F.", "G.", "H.", "J.", "K.", "L.", "M.", "N.", "P.", "R.", "S.", "T.", "V.", "W.", "Y.", "Z.", "Anna", "Ben", "Chen", "Darshan", "Eva", "Farah", "Greta", "Hui", "Ian", "Jana", "Kamal", "Lena", "Marco", "Nur", "Omar", "Priya", "Rui", "Sara", "Tom", "Wei"]
 JOURNALS = ("Journal of Ethnopharmacology", "Drug and Alcohol Dependence", "Addiction", "Psychopharmacology",
             "Frontiers in Pharmacology", "Journal of Psychoactive Drugs", "Substance Use and Misuse",
             "Journal of Addiction Medicine", "Clinical Toxicology", "Neuropharmacology", "Pharmacology Biochemistry "

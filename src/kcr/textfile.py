@@ -42,7 +42,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # a carriage return not followed by a line feed: a line break for YAML and editors, not for line counting
 _LONE_CR = re.compile("\r(?!\n)")
 # anything that must not reach a terminal or a CI log verbatim (used by :func:`printable`)
-_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_char_class(CF_RANGES + (TAG_RANGE,))}\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_char_class((*CF_RANGES, TAG_RANGE))}\u2028\u2029\ud800-\udfff]")
 
 CONTROL_TODO = "remove it (NUL and other control bytes are never needed)"
 INVISIBLE_TODO = "remove it; it can make text read differently from what it says"

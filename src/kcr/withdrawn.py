@@ -35,7 +35,7 @@ class Withdrawal:
     doc: yamlstrict.Document
 
     def pos(self, *path: object, key: bool = False) -> tuple[int, int]:
-        return self.doc.pos((self.index,) + path, key=key)
+        return self.doc.pos((self.index, *path), key=key)
 
 
 def is_date(value: str) -> bool:

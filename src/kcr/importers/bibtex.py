@@ -13,7 +13,6 @@ import re
 
 import bibtexparser
 from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
     ImplicitComment,
@@ -56,7 +55,7 @@ def read(text: str) -> list[Record]:
         logger.setLevel(level)
     entries: list[Entry] = []
     for block in library.blocks:
-        line = block.start_line + 1
+        line = bib.block_line(block)
         if isinstance(block, DuplicateFieldKeyBlock):
             names = ", ".join(sorted(getattr(block, "duplicate_keys", []) or [])) or "a field"
             raise ExportError(f"the entry repeats the field {names}", "keep one copy of each field and export again",
@@ -71,7 +70,7 @@ def read(text: str) -> list[Record]:
         if isinstance(block, ImplicitComment) and block.comment.strip().startswith("@"):
             raise ExportError("text that looks like an entry was not parsed",
                               "check the '@type{key,' header of this entry", line)
-        if isinstance(block, (Entry, DuplicateBlockKeyBlock)):
+        if isinstance(block, Entry):  # a DuplicateBlockKeyBlock is a ParsingFailedBlock, refused above
             entries.append(block)
     if not entries:
         raise ExportError("no BibTeX entry found", "export the work as BibTeX, RIS, CSL-JSON or PubMed (.nbib)")
@@ -81,12 +80,12 @@ def read(text: str) -> list[Record]:
 
 
 def _record(block: Entry) -> Record:
-    line = block.start_line + 1
+    line = bib.block_line(block)
     etype = block.entry_type.lower()
     rec = Record(TYPES.get(etype, "misc"), line=line)
     if etype not in TYPES:
         rec.notes.append(f"entry type @{block.entry_type} imported as @misc")
-    field_lines = bib._field_lines(block.raw, line)
+    field_lines = bib._field_lines(block.raw or "", line)
     seen: set[str] = set()
     values: dict[str, str] = {}
     for f in block.fields:

@@ -15,7 +15,7 @@ from collections import Counter
 from ..check import Review
 from ..claims import Claim
 from ..grade import contradicting
-from .html import CERTAINTY, CERTAINTY_SYMBOL, VERDICTS, attr, esc, plural, region, verdict_badge
+from .html import CERTAINTY, CERTAINTY_SYMBOL, VERDICTS, attr, esc, plural, quoted, region, verdict_badge
 from .sentences import article_order
 
 POP_COLOURS = {"human": "#0d47a1", "animal": "#6d4c41", "in-vitro": "#00695c", "none": "#616161"}
@@ -103,7 +103,7 @@ def evidence_map(review: Review) -> str:
             inner = f'<ul class="kcr-map-list">{"".join(entries)}</ul>' if entries else \
                 '<span class="kcr-muted">none</span>'
             cells.append(f'<td data-label="{attr(label)}" class="kcr-map-{stance}">{inner}</td>')
-        rows.append(f'<tr><th scope="row"><a href="../claims/{attr(c.id)}/">{esc(c.data["statement"])}</a> '
+        rows.append(f'<tr><th scope="row"><a href="../claims/{attr(c.id)}/">{quoted(c.data["statement"])}</a> '
                     f'{verdict_badge(c.data.get("verdict"), short=True)}</th>{"".join(cells)}</tr>')
     table = (f'<table class="kcr-table kcr-map" id="kcr-map">{head}<tbody>{"".join(rows)}</tbody></table>')
     return region("Evidence map", table, "kcr-chart kcr-table-wrap kcr-map-wrap")

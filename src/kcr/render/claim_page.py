@@ -5,11 +5,6 @@ from __future__ import annotations
 from ..bib import Reference
 from ..check import Review
 from ..claims import LEVELS, Claim
-from .pagecite import PageCitation, cite_block, heading
-from .provenance import notice_banner, reference_flags
-from .research_pages import claim_lines
-from .verdict_marks import contradicting_marker, starting_point
-from .sentences import reading_numbers
 from .html import (
     CERTAINTY,
     DISCLAIMER,
@@ -22,6 +17,11 @@ from .html import (
     pubmed_url,
     verdict_badge,
 )
+from .pagecite import PageCitation, cite_block, heading
+from .provenance import notice_banner, reference_flags
+from .research_pages import claim_lines
+from .sentences import reading_numbers
+from .verdict_marks import contradicting_marker, starting_point
 
 DESIGNS = {
     "systematic-review": "Systematic review", "meta-analysis": "Meta-analysis", "rct": "Randomised trial",
@@ -139,9 +139,8 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
             out.append(f'<h2 id="{key.replace("_", "-")}">{title}</h2>\n\n<div class="kcr-text"><p>{esc(d[key])}</p></div>\n\n')
     if refs:
         out.append('<h2 id="references" data-search-exclude>References</h2>\n\n<ol class="kcr-references">')
-        for r in refs:
-            out.append(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} {reference_flags(r)} '
-                       f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>')
+        out.extend(f'<li id="ref-{number[r.key]}">{formatted[r.key]} {reference_links(r)} {reference_flags(r)} '
+                   f'{link(f"../../references/{r.key}/", "All claims citing this")}</li>' for r in refs)
         out.append("</ol>\n\n")
     out.append(_history(d))
     out.append(cite_block(cite))

@@ -35,7 +35,7 @@ def review_json(review: Review) -> dict:
     }
 
 
-def _with_notice(ref) -> dict:  # noqa: ANN001
+def _with_notice(ref) -> dict:
     """The CSL-JSON item, with any retraction, correction or concern notice as its note (CSL has no field for it)."""
     item = csl_item(ref)
     if not ref.notice_type:

@@ -99,3 +99,8 @@ DISCLAIMER = (
     "recommend using or avoiding any substance. Anyone considering a change to treatment for opioid use or "
     "withdrawal should speak to a qualified health professional.</p></div>"
 )
+
+
+def quoted(statement: str) -> str:
+    """A claim's statement, escaped, in quotation marks: a list of the article's claims never reads as our assertion."""
+    return f"“{esc(statement)}”"

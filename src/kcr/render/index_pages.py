@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..bib import Reference
-from ..latex import to_text
 from ..check import Review
 from ..claims import Claim
+from ..latex import to_text
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
 from .html import (
     CERTAINTY,
@@ -18,11 +18,12 @@ from .html import (
     front_matter,
     link,
     plural,
+    quoted,
     region,
     verdict_badge,
 )
-from .sentences import article_order, reading_numbers
 from .provenance import notice_flag, reference_details
+from .sentences import article_order, reading_numbers
 from .verdict_marks import contradicting_marker
 from .withdrawn_page import index_section
 
@@ -67,7 +68,7 @@ def claims_index(review: Review) -> str:
         rows.append(
             f'<tr data-verdict="{attr(verdict)}" data-certainty="{attr(level)}" data-type="{attr(d["type"])}" '
             f'data-topic="{attr(d["topic"])}">'
-            f'<td data-label="Claim" data-value="{position}">{link(f"{c.id}/", esc(d["statement"]))}</td>'
+            f'<td data-label="Claim" data-value="{position}">{link(f"{c.id}/", quoted(d["statement"]))}</td>'
             f'<td data-label="Verdict" data-value="{vscore}">{verdict_badge(d.get("verdict"), short=True)} {contradicting_marker(d)}</td>'
             f'<td data-label="Certainty" data-value="{LEVEL_SCORE.get(level, 0)}"'
             + (f">{cert}" if cert else ' class="kcr-empty"><span class="kcr-muted">none</span>') + "</td>"
@@ -103,7 +104,7 @@ def references_index(review: Review, formatted: dict[str, str]) -> str:
     for key in sorted(review.refs):
         ref = review.refs[key]
         citing = review.citing(key)
-        claims = ", ".join(link(f"../claims/{c.id}/", esc(c.data["statement"])) for c, _ in citing)
+        claims = ", ".join(link(f"../claims/{c.id}/", quoted(c.data["statement"])) for c, _ in citing)
         out.append(f'<li id="{attr(key)}">{formatted[key]} {reference_links(ref)} {notice_flag(ref)} '
                    f'{link(f"{key}/", "Details")}<br><small>Cited by: {claims}</small></li>')
     out.append("</ol>\n")
@@ -129,7 +130,7 @@ def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) ->
     out.append('<h2 id="cited-by" data-search-exclude>Cited by</h2>\n\n')
     rows = []
     for c, e in review.citing(ref.key):
-        rows.append(f'<tr><td data-label="Claim">{link(f"../../claims/{c.id}/", esc(c.data["statement"]))}</td>'
+        rows.append(f'<tr><td data-label="Claim">{link(f"../../claims/{c.id}/", quoted(c.data["statement"]))}</td>'
                     f'<td data-label="Design">{esc(DESIGNS[e["design"]])}</td>'
                     f'<td data-label="Population">{esc(POPULATIONS[e["population"]])}</td>'
                     f'<td data-label="Stance"><span class="kcr-badge kcr-stance kcr-stance-{e["stance"]}">'
@@ -181,7 +182,7 @@ def coverage_page(review: Review, set_aside: dict[int, str]) -> str:
             worst = min(claims, key=lambda c: VERDICTS.get(c.data.get("verdict") or "", ("", 7))[1])
             verdict = worst.data.get("verdict") or "none"
             links = " ".join(link(f"../claims/{c.id}/", verdict_badge(c.data.get("verdict")) + contradicting_marker(c.data)
-                                  + " " + esc(c.data["statement"]),
+                                  + " " + quoted(c.data["statement"]),
                                   class_="kcr-cov-link") for c in claims)
             out.append(f'<p class="kcr-sentence kcr-verdict-{attr(verdict)}" id="s{n}">'
                        f'<span class="kcr-snum">{n}</span> {esc(s.text)}<br><small>{links}</small></p>')
@@ -264,8 +265,9 @@ def home_answer(review: Review) -> str:
         lead = (f"The published evidence backs {good} of the article's {plural(k, 'central claim')} below "
                 f"(rated accurate or mostly accurate); the rest are {rest_words}.")
     levels = {(c.data.get("certainty") or {}).get("level") for c in claims}
-    if len(levels) == 1 and None not in levels:
-        lead += f" The certainty of the evidence behind each is {CERTAINTY[levels.pop()].lower()}."
+    level = next(iter(levels)) if len(levels) == 1 else None
+    if level is not None:
+        lead += f" The certainty of the evidence behind each is {CERTAINTY[level].lower()}."
     items = []
     for c in claims:
         d = c.data

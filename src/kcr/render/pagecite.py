@@ -237,12 +237,12 @@ def build_date(root: Path) -> str | None:
     if not stamp.isdigit():
         try:
             stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                   timeout=10).stdout.strip()
+                                   timeout=10, check=False).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
     if not stamp.isdigit():
         return None
-    return datetime.datetime.fromtimestamp(int(stamp), datetime.timezone.utc).strftime("%Y-%m-%d")
+    return datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).strftime("%Y-%m-%d")
 
 
 def page_citation(claim: Claim, site_url: str, accessed: str | None = None) -> PageCitation:

@@ -199,7 +199,7 @@ class ImageCache:
             pass  # a cache that cannot be written only costs time
 
 
-def card(cite: "PageCitation") -> Card:
+def card(cite: PageCitation) -> Card:
     """The card of one claim page."""
     return Card(cite.statement, cite.verdict_label, cite.verdict, cite.certainty_label, cite.certainty)
 
@@ -234,7 +234,8 @@ def images(cards: dict[str, Card], cache: ImageCache | None = None) -> dict[str,
             chunks = [items[i::workers] for i in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.map(_draw_many, chunks)
-            drawn = {c.fingerprint(): png for chunk, result in zip(chunks, results) for c, png in zip(chunk, result)}
+            drawn = {c.fingerprint(): png for chunk, result in zip(chunks, results, strict=True)
+                     for c, png in zip(chunk, result, strict=True)}
         else:
             drawn = {c.fingerprint(): draw(c) for c in items}
         for key, png in drawn.items():
