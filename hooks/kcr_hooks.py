@@ -154,7 +154,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     # every page carries a Content-Security-Policy naming only its allow-listed inline code
     from kcr import csp, search
 
-    return csp.apply(search.mark_body(output, page.file.src_uri))
+    output = search.mark_body(output, page.file.src_uri)  # its content marked for the search index
+    return csp.apply(output)
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -179,7 +180,7 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
             _refuse("The search index could not be written", [str(exc)])
     # nothing that could run in a reader's browser may reach the built site (unchanged files are not
     # scanned again: their findings are kept by content in the user's cache folder)
-    findings = scan.scan(site, cached=True)
+    findings = scan.scan(Path(config["site_dir"]))
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
