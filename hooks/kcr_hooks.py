@@ -103,6 +103,10 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
+    with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
+        if _indexing.timer is not None:
+            _indexing.timer.cancel()
+            _indexing.timer = None
     if os.environ.get("KCR_PREGENERATED") == str(docs.resolve()):
         # `kcr build` has just checked the records and generated the pages: do not do it twice
         _edit_paths.update(generate.read_manifest(docs))
@@ -151,7 +155,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     # every page carries a Content-Security-Policy naming only its allow-listed inline code
     from kcr import csp, search
 
-    return csp.apply(search.mark_body(output, page.file.src_uri))
+    output = search.mark_body(output, page.file.src_uri)  # its content marked for the search index
+    return csp.apply(output)
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -177,7 +182,7 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
             _refuse("The search index could not be written", [str(exc)])
     # nothing that could run in a reader's browser may reach the built site (unchanged files are not
     # scanned again: their findings are kept by content in the user's cache folder)
-    findings = scan.scan(site, cached=True)
+    findings = scan.scan(Path(config["site_dir"]))
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
@@ -185,45 +190,69 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
 
 
 class _Indexing:
-    """The search-index thread of `kcr serve`, if one is running, and whether it must run once more."""
+    """The search-index timer of `kcr serve`, whether an indexing run is going on, and whether it must run once more."""
 
-    thread: threading.Thread | None = None
+    timer: threading.Timer | None = None
+    running = False
     again = False
 
 
 _indexing = _Indexing()
 _indexing_lock = threading.Lock()
+INDEX_DELAY = 10.0  # seconds without a rebuild before the search index is rewritten while serving
 
 
 def _index_later(site: Path) -> None:
-    """Rewrite the search index in a thread (while serving); one run at a time, once more if asked meanwhile."""
+    """While serving: rewrite the search index once edits pause (INDEX_DELAY seconds after the last rebuild),
+    in a thread, one run at a time, so it never competes with the rebuild of the page being edited."""
     from kcr import search
 
     def run() -> None:
-        while True:
-            try:
-                search.index(site)
-            except (search.SearchIndexError, OSError) as exc:
-                log.warning("The search index could not be rewritten: %s", exc)
+        with _indexing_lock:
+            if _indexing.running:
+                _indexing.again = True
+                return
+            _indexing.running = True
+        try:
+            search.index(site)
+        except (search.SearchIndexError, OSError) as exc:
+            log.warning("The search index could not be rewritten: %s", exc)
+        finally:
             with _indexing_lock:
-                if not _indexing.again:
-                    _indexing.thread = None
-                    return
-                _indexing.again = False
+                _indexing.running = False
+                again, _indexing.again = _indexing.again, False
+            if again:
+                _index_later(site)
 
     with _indexing_lock:
-        if _indexing.thread is not None:
-            _indexing.again = True
-            return
-        thread = threading.Thread(target=run, name="kcr-search-index", daemon=True)
-        _indexing.thread = thread
-        thread.start()
+        if _indexing.timer is not None:
+            _indexing.timer.cancel()
+        timer = threading.Timer(INDEX_DELAY, run)
+        timer.daemon = True
+        _indexing.timer = timer
+        timer.start()
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
              **kwargs: Any) -> LiveReloadServer:
     for name in ("claims", "references.bib", "source", "schema", "research"):
         server.watch(str(ROOT / name))
+    # MkDocs' watcher polls every file it watches twice a second, in this process: the generated folders of
+    # docs/ (tens of thousands of files at thousands of claims) would slow every rebuild many times over,
+    # and they change only when the generator writes them from the records watched above. So only the
+    # hand-written parts of docs/ are watched (a new top-level page is picked up when serve restarts).
+    docs = Path(config["docs_dir"])
+    generated = set(generate.OWNED)
+    server.unwatch(str(docs))
+    for entry in sorted(docs.iterdir()):
+        if entry.name.startswith(".") or entry.name in generated:
+            continue
+        if entry.is_dir() and any(o.startswith(entry.name + "/") for o in generated):
+            for sub in sorted(entry.iterdir()):
+                if f"{entry.name}/{sub.name}" not in generated:
+                    server.watch(str(sub))
+        else:
+            server.watch(str(entry))
     _show_problems(server)
     return server
 

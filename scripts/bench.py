@@ -764,6 +764,29 @@ def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def checker_only(args: argparse.Namespace) -> int:
+    """The checker alone at each size: cold (an empty cache), then one record changed in the same process
+    (best of --repeat) and in a new process with the cache warm."""
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="kcr-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        for n in sorted(set(args.sizes)):
+            root = work / f"kcr-{n}"
+            if not (root / "claims").is_dir():
+                synthetic.make(root, n, max(1, round(n * args.refs_per_claim)), seed=args.seed)
+            env = bench_env(None, None, fresh_cache(work, f"checker-only-{n}"))
+            cold = run_checker(root, env, 1)
+            same, warm = run_checker_changed(root, env, args.repeat)
+            print(f"N={n:,}: cold {cold['seconds']:.2f} s (CPU {cold['cpu']:.2f} s, {cold['problems']} problems); "
+                  f"one record changed: {same['seconds']:.3f} s in the same process (CPU {same['cpu']:.3f} s, "
+                  f"best of {args.repeat}), {warm['seconds']:.2f} s in a new process with the cache warm "
+                  f"(CPU {warm['cpu']:.2f} s); load {os.getloadavg()[0]:.1f}", flush=True)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="numbers of claims")
@@ -775,6 +798,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="profile generate and mkdocs build at this size if it is among --sizes (0: never)")
     parser.add_argument("--repeat", type=int, default=2, help="checker runs per size (best is reported)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--checker-only", action="store_true",
+                        help="measure only the checker (cold, and after one record changed) at each size, and print it")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from the results saved in --workdir by an earlier run")
     args = parser.parse_args(argv)
@@ -785,6 +810,8 @@ def main(argv: list[str] | None = None) -> int:
         write_report(args, state["results"], state["profiles"], state["command"], state["started"], state["revision"])
         return 0
 
+    if args.checker_only:
+        return checker_only(args)
     started = dt.datetime.now(dt.UTC)
     command = "python scripts/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kcr-bench-"))

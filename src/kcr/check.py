@@ -307,7 +307,7 @@ def _key_problems(review: Review, site: frozenset[str]) -> None:
             review.problems.add(bib.PATH, ref.line, 1, f"citation key '{key}' {bad[0]}", bad[1])
 
 
-def _retraction_problems(review: Review, claim: claims.Claim, problems: Problems) -> None:
+def _retraction_problems(review: Review, claim: Claim, problems: Problems) -> None:
     """A retracted work cannot hold up an accurate or mostly-accurate verdict."""
     verdict = claim.data.get("verdict")
     if verdict not in ("accurate", "mostly-accurate"):

@@ -229,6 +229,7 @@ def write(out: Output, docs: Path) -> None:
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
         manifest.write_text(text, encoding="utf-8")
+    start = len(str(docs)) + 1
     for folder in OWNED:
         base = docs / folder
         if not base.exists():
@@ -236,7 +237,7 @@ def write(out: Output, docs: Path) -> None:
         for dirpath, _, names in os.walk(base):
             for name in sorted(names):
                 path = os.path.join(dirpath, name)
-                rel = Path(os.path.relpath(path, docs)).as_posix()
+                rel = path[start:].replace(os.sep, "/")
                 if rel not in out.pages:
                     os.unlink(path)
                     out.removed.append(rel)

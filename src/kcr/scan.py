@@ -313,10 +313,10 @@ def scan_bytes(data: bytes, shown: str) -> list[Finding]:
     return []
 
 
-def scan(site: Path, *, cached: bool = False) -> list[Finding]:
+def scan(site: Path, *, cached: bool = True) -> list[Finding]:
     """Every finding in every file under ``site``.
 
-    With ``cached``, each file's findings are kept by a digest of its bytes, its name, kcr's code
+    With ``cached`` (unless ``KCR_NO_CACHE=1``), each file's findings are kept by a digest of its bytes, its name, kcr's code
     (the allow-list is part of it) and the theme's version, in the user's cache folder and in this
     process (see :class:`kcr.cache.LineCache`), and taken from there when all are the same; a file
     whose size and times have not changed since this process read it is not read again.
