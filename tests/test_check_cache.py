@@ -20,7 +20,7 @@ import test_bad_input as bad
 import test_checker_messages as messages
 import test_review_rules as rules
 from conftest import CLAIM, ROOT
-from kcr import cache, check, records, yamlstrict
+from kcr import cache, check, records, snapshot, yamlstrict
 
 C = "claims/kratom-eases-withdrawal.yaml"
 
@@ -33,6 +33,9 @@ def forget() -> None:
     records._LIVE.clear()
     check._BIB.clear()
     check._PAIRS.clear()
+    check._BIB_SEEN.clear()
+    records._GOOD_SCHEMAS.clear()
+    snapshot.forget()
 
 
 @pytest.fixture

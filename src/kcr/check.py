@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article as article_mod
-from . import bib, claims, paths, records, searchlog, secondreview, setaside, textfile, withdrawn
+from . import bib, claims, paths, records, searchlog, secondreview, setaside, snapshot, textfile, withdrawn
 from .cache import LineCache, digest
 from .claims import Claim  # by name: in Review the field `claims` hides the module
 from .problems import Problem, Problems
@@ -74,6 +74,8 @@ def load(root: Path) -> Review:
 def _load(root: Path) -> Review:
     problems = Problems()
     store = LineCache(root, "records")  # checked records and parsed references by content (see kcr.cache)
+    if store.enabled:
+        snapshot.restore(root, _PAIRS, _BIB_SEEN)  # what the last run knew, in a new process
     art = None
     art_path = root / ARTICLE
     text = None
@@ -90,7 +92,7 @@ def _load(root: Path) -> Review:
     broken: set[str] = set()  # keys of entries that are in references.bib but could not be parsed
     if bib_path.exists() or bib_path.is_symlink():
         remembered = _remembered_bib(bib_path, store)
-        if remembered is not None:  # unchanged since this process last read it
+        if remembered is not None:  # unchanged since this process (or the last, see kcr.snapshot) read it
             bib_key, *result = remembered
             refs = _use_bib(tuple(result), problems, broken)
             bib_read = True
@@ -130,10 +132,12 @@ def _load(root: Path) -> Review:
         review.set_aside = setaside.load(root, art, problems)
     _symlink_problems(root, problems)
     store.save()
-    records.keep_only(store.used())
+    keys = store.used()
+    records.keep_only(keys)
     if used is not None:
         for key in [k for k in _PAIRS if k not in used]:
             del _PAIRS[key]
+        snapshot.save(root, set(keys), _PAIRS, used, _BIB_SEEN)
     # file names and YAML escapes can carry newlines, terminal escapes or bidirectional controls:
     # every message is one line of visible text
     problems[:] = [Problem(textfile.printable(p.path), p.line, p.col, _short(textfile.printable(p.what)),
@@ -146,13 +150,31 @@ def _load(root: Path) -> Review:
 _BIB: list[tuple[str, tuple[int, ...], str, dict[str, bib.Reference], list[Problem], set[str]]] = []
 
 
+# references.bib's lstat signature and cache key, by file, when this process or the last (kcr.snapshot) read it
+_BIB_SEEN: dict[str, tuple[tuple[int, ...], str]] = {}
+
+
 def _remembered_bib(path: Path, store: LineCache) -> tuple | None:
-    """(cache key, entries, problems, broken keys) of references.bib as this process last parsed it,
-    if the file has not changed since."""
-    if not (store.enabled and _BIB):
+    """(cache key, entries, problems, broken keys) of references.bib as this process, or the last one,
+    last parsed it, if the file has not changed since."""
+    if not store.enabled:
         return None
     sig = records._signature(path)
-    return _BIB[0][2:] if sig is not None and _BIB[0][:2] == (str(path), sig) else None
+    if sig is None:
+        return None
+    if _BIB and _BIB[0][:2] == (str(path), sig):
+        if not store.keep(_BIB[0][2]):  # still this run's entry: kept in the cache and the snapshot
+            store.get(_BIB[0][2])
+        return _BIB[0][2:]
+    seen = _BIB_SEEN.get(str(path))
+    if seen is None or seen[0] != sig:
+        return None
+    hit = bib.from_json(store.get(seen[1]))
+    if hit is None:
+        store.discard(seen[1])
+        return None
+    _BIB[:] = [(str(path), sig, seen[1], *hit)]
+    return _BIB[0][2:]
 
 
 def _use_bib(result: tuple, problems: Problems, broken: set[str]) -> dict[str, bib.Reference]:
@@ -179,6 +201,7 @@ def _parse_bib(text: str, problems: Problems, broken: set[str], store: LineCache
             store.put(key, bib.to_json(refs, local, lost))
     if key and sig is not None and time.time_ns() - max(sig[2], sig[3]) > records.RACY_NS:
         _BIB[:] = [(str(path), sig, key, *hit)]
+        _BIB_SEEN[str(path)] = (sig, key)
     return _use_bib(hit, problems, broken), key
 
 

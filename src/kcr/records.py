@@ -30,10 +30,18 @@ from .problems import Problem, Problems
 @lru_cache(maxsize=8)
 def _validator(schema_text: str) -> Draft202012Validator:
     schema = json.loads(schema_text)
-    Draft202012Validator.check_schema(schema)  # the slow part (~0.1 s): done once per schema text
+    digest = cache.digest(schema_text)
+    if digest not in _GOOD_SCHEMAS:  # the slow part (~0.1 s): done once per schema text
+        Draft202012Validator.check_schema(schema)
+        _GOOD_SCHEMAS.add(digest)
     validator = Draft202012Validator(schema)
-    _SCHEMA_DIGEST[id(validator)] = (validator, cache.digest(schema_text))
+    _SCHEMA_DIGEST[id(validator)] = (validator, digest)
     return validator
+
+
+# digests of schema texts that passed the meta-schema check, in this process or (see kcr.snapshot) in
+# an earlier one with the same kcr and jsonschema
+_GOOD_SCHEMAS: set[str] = set()
 
 
 # the digest of each validator's schema text, for the cache (the validator is kept, so its id is never reused)
@@ -175,8 +183,9 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
         seen = _SEEN.get(str(path))
         if sig is not None and seen is not None and seen[0] == sig:  # unchanged since it was last read
             inputs = (_schema_digest(validator), more is not None, shown)
-            known = seen[3] if seen[2] == inputs else _key(validator, more, shown, seen[1])
-            checked = _cached(live, known, shown, problems, path)
+            # the content's digest is not kept in the snapshot (kcr.snapshot): another schema, read again
+            known = seen[3] if seen[2] == inputs else _key(validator, more, shown, seen[1]) if seen[1] else None
+            checked = None if known is None else _cached(live, known, shown, problems, path)
             if checked is not None:
                 return checked
     data = textfile.read_bytes(path, shown, problems, max_bytes)
@@ -213,8 +222,9 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
 # in this process: each file read, by path, with its lstat signature and the digest of its bytes, so a
 # file whose signature has not changed need not be read again (as git, make and rsync judge files); a
 # file changed less than RACY_NS before it was read is not remembered, as it may change again within
-# the file system's timestamp granularity
-_SEEN: dict[str, tuple[tuple[int, ...], str, tuple[str, bool, str], str]] = {}
+# the file system's timestamp granularity; (signature, content digest or None when restored from
+# kcr.snapshot, (schema digest, more, shown), cache key)
+_SEEN: dict[str, tuple[tuple[int, ...], str | None, tuple[str, bool, str], str]] = {}
 RACY_NS = 2_000_000_000
 # in this process: the results of the last run by cache key, already checked and turned into objects
 _LIVE: dict[str, tuple[Checked, list[list]]] = {}
