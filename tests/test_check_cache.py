@@ -236,3 +236,154 @@ def test_the_scan_finds_the_same_with_and_without_its_cache(tmp_path: Path, monk
     cache.LineCache._lines.clear()
     scan._SCANNED.clear()
     assert scan.scan(site, cached=True) == scan.scan(site, cached=False)  # damaged entries are ignored
+
+
+# ---- the snapshot (kcr.snapshot): a new process opens no unchanged record file ----
+
+def snapshot_file(folder: Path) -> Path:
+    found = list(folder.glob("kcr/*/snapshot.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_new_process_reads_no_unchanged_file(real_copy: Path, cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcr import textfile
+
+    expected = uncached(real_copy, monkeypatch)
+    monkeypatch.setattr(records, "RACY_NS", -(10**18))
+    assert problems(real_copy) == expected
+    claim = next(p for p in sorted((real_copy / "claims").glob("*.yaml")) if "\nverdict: " in p.read_text("utf-8"))
+    opened: list[str] = []
+    real = textfile.read_bytes
+    with monkeypatch.context() as m:
+        m.setattr(textfile, "read_bytes", lambda path, shown, *a: opened.append(shown) or real(path, shown, *a))
+        m.setattr(check.bib, "parse", None)  # references.bib is not parsed again either
+        forget()
+        assert problems(real_copy) == expected
+        records_read = lambda: [s for s in opened if s.startswith(("claims/", "research/"))]  # noqa: E731
+        assert records_read() == []
+        # a changed file is read and checked again, though the snapshot names its old content
+        claim.write_text(claim.read_text(encoding="utf-8").replace("\nverdict: ", "\nverdict: x", 1),
+                         encoding="utf-8")
+        forget()
+        found = problems(real_copy)
+        assert records_read() == [f"claims/{claim.name}"]
+    assert found == uncached(real_copy, monkeypatch) != expected
+
+
+@pytest.mark.parametrize("damage", ["not json", "wrong version", "other code", "wrong shapes", "unknown keys",
+                                    "empty", "binary"])
+def test_a_damaged_or_stale_snapshot_is_ignored(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch,
+                                                damage: str) -> None:
+    files, _ = messages.CASES["certainty-arithmetic"]
+    rules.run(project, files)
+    expected = uncached(project, monkeypatch)
+    monkeypatch.setattr(records, "RACY_NS", -(10**18))
+    assert problems(project) == expected
+    path = snapshot_file(cached)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["seen"] and data["pairs"] and data["bib"]
+    if damage == "not json":
+        path.write_text("{not json", encoding="utf-8")
+    elif damage == "wrong version":
+        path.write_text(json.dumps(dict(data, v=0)), encoding="utf-8")
+    elif damage == "other code":
+        path.write_text(json.dumps(dict(data, fp="0" * 64)), encoding="utf-8")
+    elif damage == "wrong shapes":
+        name = next(iter(data["seen"]))
+        data["seen"][name] = [[1, 2], ["x", "yes", 3], 5]
+        data["pairs"][next(iter(data["pairs"]))] = [["path", "one", 2, "what", "todo"]]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "unknown keys":  # well formed, but every key names nothing in the cache
+        for entry in data["seen"].values():
+            entry[2] = "f" * 64
+        for entry in data["bib"].values():
+            entry[1] = "e" * 64
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "empty":
+        path.write_text("", encoding="utf-8")
+    else:
+        path.write_bytes(b"\xff\xfe\x00 not text at all")
+    forget()
+    assert problems(project) == expected
+    forget()
+    assert problems(project) == expected
+
+
+def test_a_stale_snapshot_entry_for_a_changed_file_is_not_used(project: Path, cached: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(records, "RACY_NS", -(10**18))
+    assert problems(project) == []
+    path = project / C
+    changed = CLAIM.replace("verdict: overstated", "verdict: overstatez")
+    path.write_text(changed, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    forget()  # the snapshot still names the old content of the record
+    assert problems(project) == uncached(project, monkeypatch) != []
+
+
+# ---- the cold check in worker processes (kcr.parallel) ----
+
+class InProcess:
+    """An executor running each task at once, in this process (the workers' code, without their start-up)."""
+
+    def __init__(self, workers: int) -> None:
+        self.calls = 0
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn, *args):  # noqa: ANN001, ANN202 - the part of Executor that parallel uses
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+@pytest.mark.parametrize(("suite", "name"), FIXTURES)
+def test_same_problems_when_workers_check_the_files(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    suite: str, name: str) -> None:
+    from kcr import parallel
+
+    if suite == "bad":
+        bad.apply(project, bad.CASES[name][0], monkeypatch)
+    else:
+        files = (messages.CASES if suite == "messages" else rules.CASES)[name][0]
+        rules.run(project, files)
+    expected = uncached(project, monkeypatch)
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setenv("KCR_JOBS", "2")
+    monkeypatch.setattr(parallel, "_executor", InProcess)
+    ran = []
+    real = parallel.prefetch
+    monkeypatch.setattr(parallel, "prefetch", lambda *a: ran.append(real(*a)) or ran[-1])
+    assert problems(project) == expected
+    assert ran and (ran[0] > 0 or suite == "bad")  # the workers checked the files
+    forget()
+    assert problems(project) == expected
+
+
+def test_worker_processes_give_the_same_problems(real_copy: Path, cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcr import parallel
+
+    bib_path = real_copy / "references.bib"
+    bib_path.write_text(bib_path.read_text(encoding="utf-8").replace("{2020}", "{20x0}", 1), encoding="utf-8")
+    claim = sorted((real_copy / "claims").glob("*.yaml"))[0]
+    claim.write_text(claim.read_text(encoding="utf-8").replace("\nverdict: ", "\nverdict: x", 1), encoding="utf-8")
+    expected = uncached(real_copy, monkeypatch)
+    assert expected
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setenv("KCR_JOBS", "2")
+    ran = []
+    real = parallel.prefetch
+    monkeypatch.setattr(parallel, "prefetch", lambda *a: ran.append(real(*a)) or ran[-1])
+    assert problems(real_copy) == expected
+    files = len(list((real_copy / "claims").glob("*.yaml"))) + len(list((real_copy / "research").rglob("*.yaml")))
+    assert ran == [files]  # every record was checked by a worker process
+    forget()
+    assert problems(real_copy) == expected

@@ -142,10 +142,21 @@ class LineCache:
         """The keys this run asked for or stored."""
         return list(self._used)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, text: str | None = None) -> None:
+        """Store ``value`` under ``key`` (``text``: its JSON, when it is at hand)."""
         if self.enabled:
-            self._used[key] = (value, None)
+            self._used[key] = (value, text)
             self._added.append(key)
+
+    def has(self, key: str) -> bool:
+        """True if an entry is stored under ``key`` (its value is not read)."""
+        if not self.enabled:
+            return False
+        if key in self._used or key in LineCache._memory.get(self.path, {}):
+            return True
+        if LineCache._memory.get(self.path) is not None and self._disk is None:
+            return False  # as in get: this process read the file before and kept what it used
+        return key in self._read_disk()
 
     def discard(self, key: str) -> None:
         """Forget ``key`` (its value was found unusable)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article as article_mod
-from . import bib, claims, paths, records, searchlog, secondreview, setaside, snapshot, textfile, withdrawn
+from . import bib, claims, parallel, paths, records, searchlog, secondreview, setaside, snapshot, textfile, withdrawn
 from .cache import LineCache, digest
 from .claims import Claim  # by name: in Review the field `claims` hides the module
 from .problems import Problem, Problems
@@ -89,6 +89,8 @@ def _load(root: Path) -> Review:
     refs: dict[str, bib.Reference] = {}
     bib_key = ""  # names references.bib's content when it came through the cache
     bib_read = False
+    bib_text: str | None = None
+    sig: tuple[int, ...] | None = None
     broken: set[str] = set()  # keys of entries that are in references.bib but could not be parsed
     if bib_path.exists() or bib_path.is_symlink():
         remembered = _remembered_bib(bib_path, store)
@@ -99,11 +101,13 @@ def _load(root: Path) -> Review:
         else:
             sig = records._signature(bib_path)
             bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
-            if bib_text is not None:
-                refs, bib_key = _parse_bib(bib_text, problems, broken, store, sig, bib_path)
-                bib_read = True
     else:
         problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
+    if store.enabled:  # records and references new to the cache: checked in other processes, when many
+        parallel.prefetch(root, store, bib_text, _bib_key(bib_text) if bib_text is not None else "")
+    if bib_text is not None:
+        refs, bib_key = _parse_bib(bib_text, problems, broken, store, sig, bib_path)
+        bib_read = True
     skipped: list[str] = []
     loaded = claims.load_all(root, problems, skipped, store)
     review = Review(root, loaded, refs, art, problems)
@@ -188,7 +192,7 @@ def _parse_bib(text: str, problems: Problems, broken: set[str], store: LineCache
                sig: tuple[int, ...] | None = None, path: Path | None = None) -> tuple[dict[str, bib.Reference], str]:
     """:func:`bib.parse`, or its result for the same text from the cache (entries, problems, broken keys);
     and the cache key ("" without a cache)."""
-    key = digest(records.fingerprint(), bib.PATH, text) if store.enabled else ""
+    key = _bib_key(text) if store.enabled else ""
     hit = bib.from_json(store.get(key)) if key else None
     if hit is None:
         if key:
@@ -202,7 +206,13 @@ def _parse_bib(text: str, problems: Problems, broken: set[str], store: LineCache
     if key and sig is not None and time.time_ns() - max(sig[2], sig[3]) > records.RACY_NS:
         _BIB[:] = [(str(path), sig, key, *hit)]
         _BIB_SEEN[str(path)] = (sig, key)
+        records.READ[0] += snapshot.STALE_LIMIT  # read and hashed again in every process: worth a new snapshot
     return _use_bib(hit, problems, broken), key
+
+
+def _bib_key(text: str) -> str:
+    """The cache key of references.bib's parsed entries and problems."""
+    return digest(records.fingerprint(), bib.PATH, text)
 
 
 # in this process: what each check of one record against others found, by the cache keys of all it reads
@@ -217,6 +227,7 @@ def _memo(key: tuple, used: set[tuple] | None, problems: Problems, run: Callable
         return
     hit = _PAIRS.get(key)
     if hit is None:
+        records.READ[0] += 1  # something the snapshot does not hold yet
         local = Problems()
         run(local)
         hit = _PAIRS[key] = list(local)

@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,16 +131,20 @@ def load_one(path: str | Path, shown: str, root: Path, problems: Problems,
              store: cache.LineCache | None = None, check: Draft202012Validator | None = None) -> Claim | None:
     """Load and schema-check one record, and run the checks of the record alone (:func:`semantic_problems`,
     kept in ``Claim.own``); None if it cannot be read at all."""
-    checked = records.load_checked(
-        path, shown, problems, MAX_BYTES, "fill in the record (run `kcr new-claim` for a template) or delete it",
-        check or validator(root), store=store, hints=HINTS,
-        more=lambda doc, found: semantic_problems(Claim(shown, doc.data, doc), found))
+    checked = records.load_checked(path, shown, problems, MAX_BYTES, EMPTY_TODO, check or validator(root),
+                                   store=store, hints=HINTS, more=more(shown))
     if checked is None or checked.doc is None:
         return None
     return Claim(shown, checked.doc.data, checked.doc, checked.own, checked.key)
 
 
+EMPTY_TODO = "fill in the record (run `kcr new-claim` for a template) or delete it"
 HINTS = {("certainty", "body"): grade.BODY_TODO}
+
+
+def more(shown: str) -> Callable[[yamlstrict.Document, Problems], None]:
+    """The checks of a record alone beyond the schema (:func:`semantic_problems`), for records.load_checked."""
+    return lambda doc, found: semantic_problems(Claim(shown, doc.data, doc), found)
 
 
 def semantic_problems(claim: Claim, problems: Problems) -> None:

@@ -193,6 +193,7 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
         return None
     key = None
     if live is not None:
+        READ[0] += 1
         content = hashlib.sha256(data).hexdigest()
         key = _key(validator, more, shown, content)
         if sig is not None and time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
@@ -200,6 +201,19 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
         checked = _cached(live, key, shown, problems, data)
         if checked is not None:
             return checked
+    checked, rows, entry = check_bytes(data, shown, empty_todo, validator, hints, more, key or "")
+    problems.extend(Problem(shown, *row) for row in rows)
+    if live is not None and key is not None:
+        live.put(key, entry)
+        _LIVE[key] = (checked, rows)
+    return checked
+
+
+def check_bytes(data: bytes, shown: str, empty_todo: str, validator: Draft202012Validator,
+                hints: dict[tuple, str] | None, more: Callable[[yamlstrict.Document, Problems], None] | None,
+                key: str) -> tuple[Checked, list[list], dict[str, Any]]:
+    """What :func:`load_checked` finds in a file's bytes: the result, its problems as rows (line, column,
+    what, what to do; all in the file ``shown``) and the cache entry (JSON) that stands for both."""
     local = Problems()
     own = Problems()
     doc = parse_mapping(data, shown, local, empty_todo)
@@ -209,14 +223,42 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
         valid = not local
         if more is not None:
             more(doc, own)
-    problems.extend(local)
-    checked = Checked(doc, valid, list(own), key or "")
-    if live is not None and key is not None:
-        rows = [[p.line, p.col, p.what, p.todo] for p in local]
-        live.put(key, {"d": None if doc is None else doc.data, "v": valid, "p": rows,
-                        "o": [[p.path, p.line, p.col, p.what, p.todo] for p in own]})
-        _LIVE[key] = (checked, rows)
-    return checked
+    checked = Checked(doc, valid, list(own), key)
+    rows = [[p.line, p.col, p.what, p.todo] for p in local]
+    entry = {"d": None if doc is None else doc.data, "v": valid, "p": rows,
+             "o": [[p.path, p.line, p.col, p.what, p.todo] for p in own]}
+    return checked, rows, entry
+
+
+def read_checked(path: str, shown: str, max_bytes: int, empty_todo: str, validator: Draft202012Validator,
+                 hints: dict[tuple, str] | None = None,
+                 more: Callable[[yamlstrict.Document, Problems], None] | None = None) -> tuple | None:
+    """What :func:`load_checked` with a store works out for a file it has not seen, for another process
+    to do (kcr.parallel): (lstat signature, digest of the bytes, cache key, the entry as JSON text), or
+    None when the file cannot be read (load_checked reports why)."""
+    sig = _signature(path)
+    data = textfile.read_bytes(path, shown, Problems(), max_bytes)
+    if data is None:
+        return None
+    content = hashlib.sha256(data).hexdigest()
+    key = _key(validator, more, shown, content)
+    entry = check_bytes(data, shown, empty_todo, validator, hints, more, key)[2]
+    return sig, content, key, json.dumps(entry, separators=(",", ":"))
+
+
+def remember(path: str, shown: str, validator: Draft202012Validator, more: bool, found: tuple,
+             store: cache.LineCache) -> None:
+    """Take in what :func:`read_checked` found in another process: the entry goes into ``store`` and the
+    file's signature into this process's memory, as if :func:`load_checked` had read it."""
+    sig, content, key, text = found
+    if key != _key(validator, more, shown, content):
+        return  # the schema changed in between: load_checked works it out again
+    try:
+        store.put(key, json.loads(text), text)
+    except ValueError:  # pragma: no cover - the other process wrote it with json.dumps
+        return
+    if sig is not None and time.time_ns() - max(sig[2], sig[3]) > RACY_NS:
+        _SEEN[path] = (sig, content, (_schema_digest(validator), more, shown), key)
 
 
 # in this process: each file read, by path, with its lstat signature and the digest of its bytes, so a
@@ -226,6 +268,7 @@ def load_checked(path: str | Path, shown: str, problems: Problems, max_bytes: in
 # kcr.snapshot, (schema digest, more, shown), cache key)
 _SEEN: dict[str, tuple[tuple[int, ...], str | None, tuple[str, bool, str], str]] = {}
 RACY_NS = 2_000_000_000
+READ = [0]  # files load_checked has read with a store, in this process (kcr.snapshot counts them)
 # in this process: the results of the last run by cache key, already checked and turned into objects
 _LIVE: dict[str, tuple[Checked, list[list]]] = {}
 
@@ -398,8 +441,16 @@ class Record:
         return self.doc.pos(tuple(path), key=key)
 
 
+FOLDER_MAX_BYTES = 256_000  # a search log or second review
+
+
+def empty_todo(what: str) -> str:
+    """What to do about an empty file of a folder of records (see :func:`load_folder`)."""
+    return f"fill in the {what} or delete the file"
+
+
 def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, max_files: int = 20_000,
-                max_bytes: int = 256_000, what: str = "record",
+                max_bytes: int = FOLDER_MAX_BYTES, what: str = "record",
                 store: cache.LineCache | None = None) -> dict[str, Record]:
     """Every ``<name>.yaml`` in the folder ``rel`` that parses, by file stem (``valid`` when it fits the schema).
 
@@ -446,7 +497,7 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
             problems.add(shown, 1, 1, f"file in {rel}/ does not end in .yaml",
                          f"rename it to <claim-id>.yaml (use .yaml, not .yml) or move it out of {rel}/")
             continue
-        checked = load_checked(path, shown, problems, max_bytes, f"fill in the {what} or delete the file", check,
+        checked = load_checked(path, shown, problems, max_bytes, empty_todo(what), check,
                                store=store)
         if checked is None or checked.doc is None:
             out[key] = Record(shown, {}, yamlstrict.Document({}), valid=False)

@@ -16,6 +16,7 @@ from .records import cited_refs
 
 DIR = "research/search-logs"
 SCHEMA = "schema/search-log.schema.json"
+WHAT = "search log"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Summary:
 
 def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every search log by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="search log")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what=WHAT)
 
 
 def summary(log: records.Record) -> Summary:

@@ -15,11 +15,12 @@ from .records import cited_refs
 
 DIR = "research/second-reviews"
 SCHEMA = "schema/second-review.schema.json"
+WHAT = "second review"
 
 
 def load(root: Path, problems: Problems, store: cache.LineCache | None = None) -> dict[str, records.Record]:
     """Every second review by claim id (its file name), each already checked against the schema."""
-    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what="second review")
+    return records.load_folder(root, DIR, SCHEMA, problems, store=store, what=WHAT)
 
 
 def check(review: records.Record, claims_by_id: dict, problems: Problems) -> None:

@@ -31,6 +31,11 @@ SEP = " "  # joins the parts of a check's key (hex digests and plain words) into
 # snapshot file -> what this process last read from or wrote to it (its JSON value), so an unchanged
 # snapshot is not written again
 _LAST: dict[Path, Any] = {}
+# snapshot file -> records.READ when it was last read or written: files read and checks run since then
+_MARK: dict[Path, int] = {}
+# a snapshot is written again only when this many files were read or checks run since it was read or
+# written (by this process): writing it costs about as much as reading 100 files whose signature changed
+STALE_LIMIT = 100
 
 
 def path(root: Path) -> Path:
@@ -48,6 +53,7 @@ def restore(root: Path, pairs: dict[tuple, list[Problem]], bib_seen: dict[str, t
     if file in _LAST:
         return
     _LAST[file] = None
+    _MARK[file] = records.READ[0]
     try:
         data = json.loads(file.read_bytes())
     except (OSError, ValueError):
@@ -101,6 +107,8 @@ def save(root: Path, keys: set[str], pairs: dict[tuple, list[Problem]], used: se
     """Write the project's snapshot: the files of this run whose result is under one of ``keys`` (the
     cache entries this run used), the checks in ``used``, references.bib if it was remembered."""
     file = path(root)
+    if _LAST.get(file) is not None and records.READ[0] - _MARK.get(file, 0) < STALE_LIMIT:
+        return  # a few files changed: they are read again by the next process, at less cost than this
     prefix = str(root) + os.sep
     seen = {name: [list(sig), list(inputs), key] for name, (sig, _, inputs, key) in records._SEEN.items()
             if key in keys and name.startswith(prefix)}
@@ -119,8 +127,10 @@ def save(root: Path, keys: set[str], pairs: dict[tuple, list[Problem]], used: se
     except OSError:
         return  # a cache that cannot be written only costs time
     _LAST[file] = data
+    _MARK[file] = records.READ[0]
 
 
 def forget() -> None:
     """As a new process starts: no snapshot read yet (for tests)."""
     _LAST.clear()
+    _MARK.clear()
