@@ -337,7 +337,7 @@ class InProcess:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def submit(self, fn, *args):  # noqa: ANN001, ANN202 - the part of Executor that parallel uses
+    def submit(self, fn, *args):  # the part of Executor that kcr.parallel uses
         from concurrent.futures import Future
 
         future: Future = Future()
