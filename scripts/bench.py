@@ -224,7 +224,10 @@ for _ in range(int(sys.argv[2])):
     if best is None or t < best[0]:
         best = (t, c)
     problems = [str(p) for p in review.problems]
-print(json.dumps({"seconds": best[0], "cpu": best[1], "problems": len(problems), "first": problems[:3]}))
+import resource  # worker processes (kcr.parallel): their CPU time too
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": best[0], "cpu": best[1], "problems": len(problems), "first": problems[:3],
+                  "workers_cpu": kids.ru_utime + kids.ru_stime}))
 '''
 
 
@@ -786,7 +789,8 @@ def checker_only(args: argparse.Namespace) -> int:
             load_b = os.getloadavg()[0]
             same, changed = run_checker_changed(root, env, args.repeat)
             load_cd = os.getloadavg()[0]
-            print(f"N={n:,}: (a) cold, empty cache, new process {cold['seconds']:.2f} s (CPU {cold['cpu']:.2f} s, "
+            print(f"N={n:,}: (a) cold, empty cache, new process {cold['seconds']:.2f} s (CPU {cold['cpu']:.2f} s "
+                  f"+ {cold.get('workers_cpu', 0):.2f} s in worker processes, "
                   f"{cold['problems']} problems; load {load_a:.1f}); (b) unchanged, new process, cache warm "
                   f"{warm['seconds']:.2f} s (CPU {warm['cpu']:.2f} s; load {load_b:.1f}); one record changed: "
                   f"(c) same process {same['seconds']:.3f} s (CPU {same['cpu']:.3f} s, best of {args.repeat}), "

@@ -82,14 +82,6 @@ def _parse_bib(text: str) -> str:
     return json.dumps(bib.to_json(refs, found, lost), separators=(",", ":"))
 
 
-def _known(path: str, store: LineCache) -> bool:
-    """True if the checker has this file's result from an earlier run (see records.load_checked); whether
-    the file changed since is not asked (that takes a system call a file): a few changed files are
-    read by the checker itself."""
-    seen = records._SEEN.get(path)
-    return seen is not None and (seen[3] in records._LIVE or store.has(seen[3]))
-
-
 def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -> int:
     """Check the record files new to the cache, and references.bib (``bib_text``, stored under ``bib_key``)
     if it is new too, in worker processes, when there are enough of them; the number of files checked."""
@@ -97,16 +89,22 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
     if not store.enabled or workers < 2:
         return 0
     todo: list[tuple[str, str, str]] = []
-    for rel, kind in FOLDERS:
+    seen, live = records._SEEN, records._LIVE
+    for rel, kind in FOLDERS:  # as fast as it can be: on a run that has nothing to read, this is all it does
+        base = os.path.join(root, rel)
         try:
-            with os.scandir(root / rel) as it:
-                names = sorted(e.name for e in it if records.suffix(e.name) == ".yaml" and e.is_file(follow_symlinks=False))
+            with os.scandir(base) as it:
+                names = [e.name for e in it if e.name.endswith(".yaml")]
         except OSError:
             continue
-        todo += [(kind, os.path.join(root, rel, name), f"{rel}/{name}") for name in names]
-    todo = [t for t in todo if not _known(t[1], store)]
+        base += os.sep
+        for name in names:
+            known = seen.get(base + name)
+            if known is None or not (known[3] in live or store.has(known[3])):
+                todo.append((kind, base + name, f"{rel}/{name}"))
     if len(todo) < MIN_FILES:
         return 0
+    todo.sort(key=lambda t: t[2])
     try:
         checks = {kind: _spec(root, kind, "")[2] for _, kind in FOLDERS}
     except (OSError, ValueError, SchemaError):
