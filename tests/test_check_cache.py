@@ -36,6 +36,7 @@ def forget() -> None:
     check._BIB_SEEN.clear()
     records._GOOD_SCHEMAS.clear()
     snapshot.forget()
+    records.Remembered._folders.clear()
 
 
 @pytest.fixture
@@ -325,24 +326,11 @@ def test_a_stale_snapshot_entry_for_a_changed_file_is_not_used(project: Path, ca
 
 # ---- the cold check in worker processes (kcr.parallel) ----
 
-class InProcess:
-    """An executor running each task at once, in this process (the workers' code, without their start-up)."""
+def in_process(task: dict) -> bytes:
+    """A worker's output for ``task``, worked out in this process (the workers' code, without their start-up)."""
+    from kcr import parallel
 
-    def __init__(self, workers: int) -> None:
-        self.calls = 0
-
-    def __enter__(self) -> InProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def submit(self, fn, *args):  # the part of Executor that kcr.parallel uses
-        from concurrent.futures import Future
-
-        future: Future = Future()
-        future.set_result(fn(*args))
-        return future
+    return parallel.work(json.loads(json.dumps(task))).encode()
 
 
 @pytest.mark.parametrize(("suite", "name"), FIXTURES)
@@ -358,7 +346,7 @@ def test_same_problems_when_workers_check_the_files(project: Path, cached: Path,
     expected = uncached(project, monkeypatch)
     monkeypatch.setattr(parallel, "MIN_FILES", 0)
     monkeypatch.setenv("KCR_JOBS", "2")
-    monkeypatch.setattr(parallel, "_executor", InProcess)
+    monkeypatch.setattr(parallel, "_run", in_process)
     ran = []
     real = parallel.prefetch
     monkeypatch.setattr(parallel, "prefetch", lambda *a: ran.append(real(*a)) or ran[-1])
@@ -387,3 +375,20 @@ def test_worker_processes_give_the_same_problems(real_copy: Path, cached: Path, 
     assert ran == [files]  # every record was checked by a worker process
     forget()
     assert problems(real_copy) == expected
+
+
+@pytest.mark.parametrize("output", [b"", b"garbage\n", b'["bib"]\t{"refs": 5}\n["a", [1], "b", "c"]\tnot json\n',
+                                    b'["/etc/passwd", null, "0", "1"]\t{}\n'])
+def test_a_failed_worker_costs_only_time(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch,
+                                         output: bytes) -> None:
+    from kcr import parallel
+
+    files, _ = messages.CASES["certainty-arithmetic"]
+    rules.run(project, files)
+    expected = uncached(project, monkeypatch)
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setenv("KCR_JOBS", "2")
+    monkeypatch.setattr(parallel, "_run", lambda task: output)
+    assert problems(project) == expected
+    forget()
+    assert problems(project) == expected

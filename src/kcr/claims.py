@@ -100,8 +100,9 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None,
         skipped.append(DIR)
         return claims
     lower: dict[str, str] = {}
+    memo = records.Remembered(folder, check, store)
     # all-lowercase names first, so of two names differing only in case the odd one is reported
-    for entry in sorted(entries, key=lambda e: (e.name.lower(), e.name != e.name.lower(), e.name)):
+    for entry in records.in_order(entries):
         name = entry.name
         shown = f"{DIR}/{name}"
         if name.lower() in lower:
@@ -119,11 +120,16 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None,
                          "rename it to <id>.yaml (use .yaml, not .yml) or move it out of claims/")
             skipped.append(shown)
             continue
-        claim = load_one(entry.path, shown, root, problems, store, check)
-        if claim is not None:
+        claim = memo.get(entry.path, problems)
+        if claim is None:
+            mark = len(problems)
+            claim = load_one(entry.path, shown, root, problems, store, check) or shown
+            memo.put(entry.path, claim, problems[mark:], claim.key if isinstance(claim, Claim) else "")
+        if isinstance(claim, Claim):
             claims.append(claim)
         else:
             skipped.append(shown)
+    memo.done()
     return claims
 
 

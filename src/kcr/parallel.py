@@ -1,27 +1,30 @@
 """The cold check's parsing spread over the machine's cores.
 
 When many record files (claims, search logs, second reviews) are new to the
-cache, as on a first run or in CI, worker processes read, parse and check them
-with exactly the code the checker runs itself (:func:`kcr.records.read_checked`)
-and references.bib with :func:`kcr.bib.parse`; their results only fill the
-content-addressed cache (:mod:`kcr.cache`), from which the checker then takes
-them as it takes any cached result.  So what is reported cannot differ, and when
-the workers cannot be started, fail or disagree with the files as they are now,
-the checker simply works the results out itself.
+cache, as on a first run or in CI, worker processes (``python -m kcr.parallel``)
+read, parse and check them with exactly the code the checker runs itself
+(:func:`kcr.records.read_checked`), and references.bib with :func:`kcr.bib.parse`;
+their results only fill the content-addressed cache (:mod:`kcr.cache`), from
+which the checker then takes them as it takes any cached result.  So what is
+reported cannot differ, and when a worker cannot be started, fails or finds the
+files changed, the checker simply works the results out itself.
 
-``KCR_JOBS`` sets the number of worker processes (``1``: none); the default is
-the number of cores this process may run on.  Workers are started with
-``spawn`` (a fresh interpreter: no state shared with a threaded ``kcr serve``).
+The workers are plain subprocesses speaking JSON over pipes (no pickle, no
+``multiprocessing``: nothing of the calling program is imported or run again,
+and a threaded ``kcr serve`` is not forked).  ``KCR_JOBS`` sets their number
+(``1``: none); the default is the number of cores this process may run on.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from jsonschema.exceptions import SchemaError
 
@@ -53,24 +56,19 @@ def _spec(root: Path, kind: str, shown: str) -> tuple:
     return records.FOLDER_MAX_BYTES, records.empty_todo(kind), records.validator(root, schema), None, None
 
 
-def _executor(workers: int) -> Executor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start)
-
-
-def _start() -> None:
-    gc.disable()  # as in check.load: the parsed records hold no cycles
-
-
-def _read(root: str, files: list[tuple[str, str, str]]) -> list[tuple[str, tuple | None]]:
-    """(in a worker) :func:`records.read_checked` of each (kind, path, shown)."""
-    out: list[tuple[str, tuple | None]] = []
+def _read(root: str, files: list[list[str]]) -> list[str]:
+    """(in a worker) :func:`records.read_checked` of each (kind, path, shown), as lines: the JSON of
+    [path, signature, content digest, cache key], a tab, the JSON of the cache entry."""
+    out: list[str] = []
     for kind, path, shown in files:
         try:
             max_bytes, todo, check, hints, more = _spec(Path(root), kind, shown)
         except (OSError, ValueError, SchemaError):
             continue  # the checker reports the schema
-        out.append((path, records.read_checked(path, shown, max_bytes, todo, check, hints, more)))
+        found = records.read_checked(path, shown, max_bytes, todo, check, hints, more)
+        if found is not None:
+            sig, content, key, text = found
+            out.append(json.dumps([path, sig, content, key]) + "\t" + text + "\n")
     return out
 
 
@@ -80,6 +78,50 @@ def _parse_bib(text: str) -> str:
     lost: set[str] = set()
     refs = bib.parse(text, found, broken=lost)
     return json.dumps(bib.to_json(refs, found, lost), separators=(",", ":"))
+
+
+def main() -> None:
+    """A worker: the task (JSON: root, files, references.bib's text or null) on stdin, results on stdout."""
+    gc.disable()  # as in check.load: the parsed records hold no cycles
+    sys.stdout.write(work(json.loads(sys.stdin.buffer.read())))
+    sys.stdout.flush()
+
+
+def work(task: dict[str, Any]) -> str:
+    """What a worker writes for ``task``: a line for references.bib if it was given, one a file."""
+    head = '["bib"]\t' + _parse_bib(task["bib"]) + "\n" if task.get("bib") is not None else ""
+    return head + "".join(_read(task["root"], task["files"]))
+
+
+def _run(task: dict[str, Any]) -> bytes:
+    """Run one worker on ``task``; its output (empty when it failed)."""
+    env = dict(os.environ)
+    here = str(Path(__file__).resolve().parent.parent)  # kcr importable as in this process
+    env["PYTHONPATH"] = os.pathsep.join([here, env["PYTHONPATH"]]) if env.get("PYTHONPATH") else here
+    env["PYTHONIOENCODING"] = "utf-8"
+    proc = subprocess.run([sys.executable, "-m", "kcr.parallel"], input=json.dumps(task).encode(),
+                          capture_output=True, env=env, check=False)
+    return proc.stdout if proc.returncode == 0 else b""
+
+
+def _split(todo: list[tuple[str, str, str]], workers: int, bib_text: str | None) -> list[dict[str, Any]]:
+    """The files shared out so that each worker has about as many bytes to read (references.bib, which
+    takes about three times as long a byte, to the first)."""
+    sizes = []
+    for _, path, _ in todo:
+        try:
+            sizes.append(os.lstat(path).st_size)
+        except OSError:
+            sizes.append(0)
+    load = [0] * workers
+    if bib_text is not None:
+        load[0] = 3 * len(bib_text)
+    shares: list[list[list[str]]] = [[] for _ in range(workers)]
+    for size, (kind, path, shown) in sorted(zip(sizes, todo, strict=True), key=lambda t: -t[0]):
+        i = load.index(min(load))
+        load[i] += size
+        shares[i].append([kind, path, shown])
+    return [{"bib": bib_text if i == 0 else None, "files": share} for i, share in enumerate(shares)]
 
 
 def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -> int:
@@ -104,28 +146,36 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
                 todo.append((kind, base + name, f"{rel}/{name}"))
     if len(todo) < MIN_FILES:
         return 0
-    todo.sort(key=lambda t: t[2])
     try:
         checks = {kind: _spec(root, kind, "")[2] for _, kind in FOLDERS}
     except (OSError, ValueError, SchemaError):
         return 0  # the checker reports the schema
     need_bib = bib_text is not None and bool(bib_key) and not store.has(bib_key)
+    tasks = _split(todo, workers, bib_text if need_bib else None)
+    for task in tasks:
+        task["root"] = str(root)
+    shown = {path: (kind, name) for kind, path, name in todo}
     done = 0
-    try:
-        with _executor(workers) as pool:
-            parsed_bib = pool.submit(_parse_bib, bib_text) if need_bib and bib_text is not None else None
-            tasks = [(pool.submit(_read, str(root), todo[i:i + CHUNK]), todo[i:i + CHUNK])
-                     for i in range(0, len(todo), CHUNK)]
-            for task, files in tasks:
-                shown = {path: (kind, name) for kind, path, name in files}
-                for path, found in task.result():
-                    if found is not None:
-                        kind, name = shown[path]
-                        records.remember(path, name, checks[kind], kind == "claim", found, store)
-                        done += 1
-            if parsed_bib is not None:
-                text = parsed_bib.result()
-                store.put(bib_key, json.loads(text), text)
-    except Exception:  # the workers only fill the cache: the checker works out the rest itself
-        return done
+    with ThreadPoolExecutor(workers) as pool:  # each thread waits on one worker's pipes
+        outputs = list(pool.map(_run, tasks))
+    for output in outputs:
+        for line in output.splitlines():
+            head, _, text = line.partition(b"\t")
+            try:
+                meta = json.loads(head)
+                if meta == ["bib"]:
+                    if need_bib:
+                        store.put(bib_key, json.loads(text), text.decode("utf-8"))
+                    continue
+                path, sig, content, key = meta
+                kind, name = shown[path]
+                found = (None if sig is None else tuple(sig), content, key, text.decode("utf-8"))
+            except (ValueError, KeyError, TypeError):
+                continue  # not a line a worker writes: the checker works it out itself
+            records.remember(path, name, checks[kind], kind == "claim", found, store)
+            done += 1
     return done
+
+
+if __name__ == "__main__":
+    main()

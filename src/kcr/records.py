@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import operator
 import os
 import sys
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -480,7 +481,8 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
         problems.add(rel, 1, 1, f"{rel}/ holds more than {max_files:,} entries", "keep one <claim-id>.yaml file per claim")
         return out
     lower: dict[str, str] = {}
-    for entry in sorted(entries, key=lambda e: (e.name.lower(), e.name != e.name.lower(), e.name)):
+    memo = Remembered(folder, check, store)
+    for entry in in_order(entries):
         name = entry.name
         path = entry.path
         key = stem(name)
@@ -497,13 +499,71 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
             problems.add(shown, 1, 1, f"file in {rel}/ does not end in .yaml",
                          f"rename it to <claim-id>.yaml (use .yaml, not .yml) or move it out of {rel}/")
             continue
-        checked = load_checked(path, shown, problems, max_bytes, empty_todo(what), check,
-                               store=store)
-        if checked is None or checked.doc is None:
-            out[key] = Record(shown, {}, yamlstrict.Document({}), valid=False)
-            continue
-        out[key] = Record(shown, checked.doc.data, checked.doc, valid=checked.valid, key=checked.key)
+        record = memo.get(path, problems)
+        if record is None:
+            mark = len(problems)
+            checked = load_checked(path, shown, problems, max_bytes, empty_todo(what), check, store=store)
+            if checked is None or checked.doc is None:
+                record = Record(shown, {}, yamlstrict.Document({}), valid=False)
+            else:
+                record = Record(shown, checked.doc.data, checked.doc, valid=checked.valid, key=checked.key)
+            memo.put(path, record, problems[mark:], record.key)
+        out[key] = record
+    memo.done()
     return out
+
+
+def in_order(entries: list[os.DirEntry]) -> list[os.DirEntry]:
+    """Folder entries sorted by name, all-lowercase names first of those differing only in case, so that
+    of two such names the odd one is reported."""
+    names = "\0".join(e.name for e in entries)
+    if names == names.lower():  # the usual case: the same order, sorted without a Python call an entry
+        return sorted(entries, key=_name)
+    return sorted(entries, key=lambda e: (e.name.lower(), e.name != e.name.lower(), e.name))
+
+
+_name = operator.attrgetter("name")
+
+
+class Remembered:
+    """In this process: what the last run made of each record file of a folder (the result and the problems
+    load_checked added), so a file whose lstat signature has not changed costs one system call.
+
+    A file changed less than ``RACY_NS`` before the run is never remembered, as in load_checked.
+    """
+
+    _folders: ClassVar[dict[tuple, dict[str, tuple]]] = {}  # (folder, schema digest, cache file) -> path -> ...
+
+    def __init__(self, folder: Path, validator: Draft202012Validator, store: cache.LineCache | None) -> None:
+        self.store = store if store is not None and store.enabled else None
+        self.key = (str(folder), _schema_digest(validator), None if self.store is None else self.store.path)
+        self.before = Remembered._folders.get(self.key, {}) if self.store is not None else {}
+        self.after: dict[str, tuple] = {}
+        self.now = time.time_ns()
+        self.sig: tuple[int, ...] | None = None
+
+    def get(self, path: str, problems: Problems) -> Any:
+        """The result for ``path`` if its file has not changed since the last run (its problems added)."""
+        if self.store is None:
+            return None
+        self.sig = sig = _signature(path)
+        hit = self.before.get(path)
+        if hit is None or sig is None or hit[0] != sig or (hit[3] and not self.store.keep(hit[3])):
+            return None
+        if hit[2]:
+            problems.extend(hit[2])
+        self.after[path] = hit
+        return hit[1]
+
+    def put(self, path: str, result: Any, found: list[Problem], key: str) -> None:
+        """Remember what ``path`` gave (call after :meth:`get` of the same path)."""
+        sig = self.sig
+        if self.store is not None and sig is not None and self.now - max(sig[2], sig[3]) > RACY_NS:
+            self.after[path] = (sig, result, list(found), key)
+
+    def done(self) -> None:
+        if self.store is not None:
+            Remembered._folders[self.key] = self.after
 
 
 def stem(path: str) -> str:
