@@ -60,11 +60,18 @@ def _read(root: str, files: list[list[str]]) -> list[str]:
     """(in a worker) :func:`records.read_checked` of each (kind, path, shown), as lines: the JSON of
     [path, signature, content digest, cache key], a tab, the JSON of the cache entry."""
     out: list[str] = []
+    specs: dict[str, tuple | None] = {}
     for kind, path, shown in files:
-        try:
-            max_bytes, todo, check, hints, more = _spec(Path(root), kind, shown)
-        except (OSError, ValueError, SchemaError):
-            continue  # the checker reports the schema
+        if kind not in specs:  # the schema file read once a kind
+            try:
+                specs[kind] = _spec(Path(root), kind, "")
+            except (OSError, ValueError, SchemaError):
+                specs[kind] = None  # the checker reports the schema
+        spec = specs[kind]
+        if spec is None:
+            continue
+        max_bytes, todo, check, hints, _ = spec
+        more = claims.more(shown) if kind == "claim" else None
         found = records.read_checked(path, shown, max_bytes, todo, check, hints, more)
         if found is not None:
             sig, content, key, text = found
