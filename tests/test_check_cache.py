@@ -20,7 +20,7 @@ import test_bad_input as bad
 import test_checker_messages as messages
 import test_review_rules as rules
 from conftest import CLAIM, ROOT
-from kcr import cache, check, records, snapshot, yamlstrict
+from kcr import cache, check, parallel, records, snapshot, yamlstrict
 
 C = "claims/kratom-eases-withdrawal.yaml"
 
@@ -37,6 +37,7 @@ def forget() -> None:
     records._GOOD_SCHEMAS.clear()
     snapshot.forget()
     records.Remembered._folders.clear()
+    parallel._QUIET.clear()
 
 
 @pytest.fixture

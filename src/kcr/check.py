@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import time
@@ -116,21 +115,18 @@ def _load(root: Path) -> Review:
     review.keys = {"article": art_key, "bib": bib_key}
     for claim in loaded:
         problems.extend(claim.own)  # claims.semantic_problems, run when the record was loaded
-        _memo(("quotes", claim.key, art_key), used, problems,
-              functools.partial(_quote_problems, review, claim))
+        _memo(("quotes", claim.key, art_key), used, problems, _quote_problems, review, claim)
         if bib_read:  # when references.bib cannot be read, every citation would be reported as missing
-            _memo(("evidence", claim.key, bib_key), used, problems,
-                  functools.partial(_evidence_problems, review, claim, broken))
+            _memo(("evidence", claim.key, bib_key), used, problems, _evidence_problems, review, claim, broken)
     site = paths.site_names(root)
     _id_problems(review, site)
     _key_problems(review, site)
     for claim in loaded:
-        _memo(("retraction", claim.key, bib_key), used, problems,
-              functools.partial(_retraction_problems, review, claim))
+        _memo(("retraction", claim.key, bib_key), used, problems, _retraction_problems, review, claim)
     review.withdrawn = withdrawn.load(root, problems)
     _withdrawn_problems(review, site)
     _research_problems(review, store, used, complete=not skipped)
-    if not skipped and not any(_evidence_unreadable(c) for c in loaded):
+    if not skipped and not any(c.evidence_unreadable for c in loaded):
         _uncited_references(review)  # a record that could not be read may cite any reference
     if art is not None:
         review.set_aside = setaside.load(root, art, problems)
@@ -219,33 +215,29 @@ def _bib_key(text: str) -> str:
 _PAIRS: dict[tuple, list[Problem]] = {}
 
 
-def _memo(key: tuple, used: set[tuple] | None, problems: Problems, run: Callable[[Problems], None]) -> None:
-    """``run(problems)``, or what it added last time for the same ``key`` (without a cache: ``used`` is None,
-    or when a part of the key is unknown)."""
-    if used is None or not all(key):
-        run(problems)
+def _memo(key: tuple, used: set[tuple] | None, problems: Problems, run: Callable[..., None], *args: Any) -> None:
+    """``run(*args, problems)``, or what it added last time for the same ``key`` (without a cache: ``used``
+    is None, or when a part of the key is unknown)."""
+    if used is None:
+        run(*args, problems)
         return
     hit = _PAIRS.get(key)
     if hit is None:
+        if not all(key):
+            run(*args, problems)
+            return
         records.READ[0] += 1  # something the snapshot does not hold yet
         local = Problems()
-        run(local)
+        run(*args, local)
         hit = _PAIRS[key] = list(local)
     used.add(key)
-    problems.extend(hit)
+    if hit:
+        problems.extend(hit)
 
 
 def _short(what: str, limit: int = 400) -> str:
     """``what`` cut to ``limit`` characters: a message quoting a 60,000-character value stays readable."""
     return what if len(what) <= limit else what[: limit - 3] + "..."
-
-
-def _evidence_unreadable(claim: Claim) -> bool:
-    """True if the record's evidence is not a list of items with a text ref (the schema reports it)."""
-    if "evidence" not in claim.data:
-        return False
-    ev = claim.data["evidence"]
-    return not isinstance(ev, list) or any(not (isinstance(e, dict) and isinstance(e.get("ref"), str)) for e in ev)
 
 
 LINK_FREE = ("docs", "overrides", "source", "schema", "hooks", "research")
@@ -302,6 +294,14 @@ def _id_problems(review: Review, site: frozenset[str]) -> None:
     """Ids and former ids: unique, not the record's own id, no cycle of renames, no name the site or Windows reserves."""
     owner: dict[str, str] = {}
     current = {c.id: c for c in review.claims if isinstance(c.id, str) and c.id}
+    # the usual case, at a set look-up a value: every id and former id is different, no former id is an
+    # id, and no name is one the site reserves; then nothing below can be reported
+    every = [c.id for c in review.claims if isinstance(c.id, str) and c.id]
+    former = [x for c in review.claims for x in c.former if x]
+    every += former
+    if (len(set(every)) == len(every) and not any(x in current for x in former)
+            and not any(paths.name_problem(x, site) for x in every)):
+        return
     for claim in review.claims:
         ids: list[tuple[str | tuple[str, int], str]] = [("id", claim.id)] if isinstance(claim.id, str) else []
         ids += [(("former_ids", i), x) for i, x in enumerate(_items(claim.data, "former_ids")) if isinstance(x, str)]
@@ -359,7 +359,7 @@ def _retraction_problems(review: Review, claim: Claim, problems: Problems) -> No
 
 def _withdrawn_problems(review: Review, site: frozenset[str]) -> None:
     ids = {c.id: c.path for c in review.claims if isinstance(c.id, str)}
-    former = {x: c.path for c in review.claims for x in _items(c.data, "former_ids") if isinstance(x, str)}
+    former = {x: c.path for c in review.claims for x in c.former}
     withdrawn.check(review.withdrawn, ids, former, review.problems)
     for w in review.withdrawn:
         bad = paths.name_problem(w.id, site)
@@ -374,7 +374,7 @@ def _research_problems(review: Review, store: LineCache, used: set[tuple] | None
     review.second_reviews = secondreview.load(review.root, review.problems, store)
     # logs are named after the record's file; a record whose file name is wrong is found by its id
     by_id = {c.id: c for c in review.claims if isinstance(c.id, str) and claims.ID_RE.match(c.id)}
-    by_id |= {records.stem(c.path): c for c in review.claims}
+    by_id |= {c.stem: c for c in review.claims}
     def other(record: records.Record) -> str:  # the claim a log or review is checked against
         claim_id = record.data.get("claim")
         claim = by_id.get(claim_id) if isinstance(claim_id, str) else None
@@ -382,14 +382,12 @@ def _research_problems(review: Review, store: LineCache, used: set[tuple] | None
 
     for log in review.search_logs.values():
         if complete or log.stem in by_id:  # an unreadable record may be the one a log is for
-            _memo(("log", log.key, other(log)), used, review.problems,
-                  functools.partial(searchlog.check, log, by_id))
+            _memo(("log", log.key, other(log)), used, review.problems, searchlog.check, log, by_id)
     for rev in review.second_reviews.values():
         if complete or rev.stem in by_id:
-            _memo(("second", rev.key, other(rev)), used, review.problems,
-                  functools.partial(secondreview.check, rev, by_id))
+            _memo(("second", rev.key, other(rev)), used, review.problems, secondreview.check, rev, by_id)
     for claim in review.claims:
-        if claim.data.get("checkable") is not True or not isinstance(claim.id, str) or claim.id != records.stem(claim.path):
+        if claim.data.get("checkable") is not True or claim.id != claim.stem:
             continue
         if claim.id not in review.search_logs:
             review.problems.add(claim.path, 1, 1, "checkable claim has no search log",
@@ -400,8 +398,7 @@ def _research_problems(review: Review, store: LineCache, used: set[tuple] | None
 
 
 def _uncited_references(review: Review) -> None:
-    cited = {e.get("ref") for c in review.claims for e in _items(c.data, "evidence")
-             if isinstance(e, dict) and isinstance(e.get("ref"), str)}
+    cited = set().union(*(c.cited for c in review.claims))
     for key, ref in review.refs.items():
         if key not in cited and bib.KEY_RE.match(key):  # a malformed key is reported already
             review.problems.add(bib.PATH, ref.line, 1, f"reference '{key}' is cited by no claim",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -47,6 +48,34 @@ class Claim:
     @property
     def id(self) -> str:
         return self.data.get("id", "")
+
+    # worked out once a record: kcr serve's checker keeps an unchanged record's Claim from run to run
+
+    @functools.cached_property
+    def stem(self) -> str:
+        """The file name without .yaml."""
+        return records.stem(self.path)
+
+    @functools.cached_property
+    def cited(self) -> tuple[str, ...]:
+        """The refs of the evidence items that are mappings with a text ref."""
+        ev = self.data.get("evidence")
+        return tuple(e["ref"] for e in ev if isinstance(e, dict) and isinstance(e.get("ref"), str)) \
+            if isinstance(ev, list) else ()
+
+    @functools.cached_property
+    def evidence_unreadable(self) -> bool:
+        """True if the record's evidence is not a list of items with a text ref (the schema reports it)."""
+        if "evidence" not in self.data:
+            return False
+        ev = self.data["evidence"]
+        return not isinstance(ev, list) or any(not (isinstance(e, dict) and isinstance(e.get("ref"), str)) for e in ev)
+
+    @functools.cached_property
+    def former(self) -> tuple[str, ...]:
+        """The former ids that are text."""
+        value = self.data.get("former_ids")
+        return tuple(x for x in value if isinstance(x, str)) if isinstance(value, list) else ()
 
     def pos(self, *path: Any, key: bool = False) -> tuple[int, int]:
         return self.doc.pos(tuple(path), key=key)
@@ -102,9 +131,18 @@ def load_all(root: Path, problems: Problems, skipped: list[str] | None = None,
     lower: dict[str, str] = {}
     memo = records.Remembered(folder, check, store)
     # all-lowercase names first, so of two names differing only in case the odd one is reported
-    for entry in records.in_order(entries):
+    ordered = records.in_order(entries)
+    for entry, known in zip(ordered, memo.all(ordered, problems), strict=True):
         name = entry.name
         shown = f"{DIR}/{name}"
+        if isinstance(known, Claim):  # unchanged since the last run
+            claims.append(known)
+            continue
+        if known is not None:  # a file that gave no record, unchanged
+            skipped.append(shown)
+            continue
+        memo.clean = memo.clean and not (name.lower() in lower or entry.is_dir(follow_symlinks=False)
+                                         or records.suffix(name) != ".yaml")
         if name.lower() in lower:
             problems.add(shown, 1, 1, f"file name differs only in case from '{lower[name.lower()]}'",
                          "rename or remove one; they clash on case-insensitive file systems")

@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,12 @@ def _split(todo: list[tuple[str, str, str]], workers: int, bib_text: str | None)
     return [{"bib": bib_text if i == 0 else None, "files": share} for i, share in enumerate(shares)]
 
 
+# in this process: each folder's lstat signature when a scan found few files new to the cache; while it is
+# the same, no file was added, removed or renamed in it (a file changed in place is not looked for here
+# anyway: the checker reads the few that changed)
+_QUIET: dict[tuple, tuple[int, ...]] = {}
+
+
 def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -> int:
     """Check the record files new to the cache, and references.bib (``bib_text``, stored under ``bib_key``)
     if it is new too, in worker processes, when there are enough of them; the number of files checked."""
@@ -139,8 +146,15 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
         return 0
     todo: list[tuple[str, str, str]] = []
     seen, live = records._SEEN, records._LIVE
+    quiet: list[tuple[tuple, tuple[int, ...]]] = []
+    now = time.time_ns()
     for rel, kind in FOLDERS:  # as fast as it can be: on a run that has nothing to read, this is all it does
         base = os.path.join(root, rel)
+        folder = records._signature(base)
+        if folder is not None and _QUIET.get((store.path, base)) == folder:
+            continue  # no file added, removed or renamed since a scan found little to do
+        if folder is not None and now - max(folder[2], folder[3]) > records.RACY_NS:
+            quiet.append(((store.path, base), folder))
         try:
             with os.scandir(base) as it:
                 names = [e.name for e in it if e.name.endswith(".yaml")]
@@ -152,6 +166,7 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
             if known is None or not (known[3] in live or store.has(known[3])):
                 todo.append((kind, base + name, f"{rel}/{name}"))
     if len(todo) < MIN_FILES:
+        _QUIET.update(quiet)
         return 0
     try:
         checks = {kind: _spec(root, kind, "")[2] for _, kind in FOLDERS}

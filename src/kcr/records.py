@@ -7,6 +7,7 @@ validated; every schema error becomes one ``path:line:col`` problem.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -434,7 +435,7 @@ class Record:
     valid: bool = True  # False: it breaks the schema (reported), so it is not checked further
     key: str = ""  # names its content when it came through the cache (see load_checked)
 
-    @property
+    @functools.cached_property
     def stem(self) -> str:
         return stem(self.path)
 
@@ -482,11 +483,17 @@ def load_folder(root: Path, rel: str, schema_rel: str, problems: Problems, *, ma
         return out
     lower: dict[str, str] = {}
     memo = Remembered(folder, check, store)
-    for entry in in_order(entries):
+    ordered = in_order(entries)
+    for entry, known in zip(ordered, memo.all(ordered, problems), strict=True):
         name = entry.name
+        if known is not None:  # unchanged since the last run
+            out[known.stem] = known
+            continue
         path = entry.path
         key = stem(name)
         shown = f"{rel}/{name}"
+        memo.clean = memo.clean and not (name.lower() in lower or entry.is_dir(follow_symlinks=False)
+                                         or suffix(name) != ".yaml")
         if name.lower() in lower:
             problems.add(shown, 1, 1, f"file name differs only in case from '{lower[name.lower()]}'",
                          "rename or remove one; they clash on case-insensitive file systems")
@@ -532,15 +539,44 @@ class Remembered:
     A file changed less than ``RACY_NS`` before the run is never remembered, as in load_checked.
     """
 
-    _folders: ClassVar[dict[tuple, dict[str, tuple]]] = {}  # (folder, schema digest, cache file) -> path -> ...
+    # (folder, schema digest, cache file) -> (names in order if each was a record file, path -> ...)
+    _folders: ClassVar[dict[tuple, tuple[list[str] | None, dict[str, tuple]]]] = {}
 
     def __init__(self, folder: Path, validator: Draft202012Validator, store: cache.LineCache | None) -> None:
         self.store = store if store is not None and store.enabled else None
         self.key = (str(folder), _schema_digest(validator), None if self.store is None else self.store.path)
-        self.before = Remembered._folders.get(self.key, {}) if self.store is not None else {}
+        self.names, self.before = Remembered._folders.get(self.key, (None, {})) if self.store is not None else (None, {})
         self.after: dict[str, tuple] = {}
         self.now = time.time_ns()
         self.sig: tuple[int, ...] | None = None
+        self.clean = True  # every entry was a record file (no name was reported)
+        self.order: list[str] = []
+
+    def all(self, ordered: list[os.DirEntry], problems: Problems) -> list[Any]:
+        """The result of each entry, or None where it must be worked out (:meth:`get` gives the same),
+        at one lstat an entry: when the entries have the same names as last time and none was reported."""
+        self.order = [e.name for e in ordered]
+        if self.store is None or self.names is None or self.names != self.order:
+            return [None] * len(ordered)
+        out: list[Any] = []
+        keep, before, after, lstat = self.store.keep, self.before, self.after, os.lstat
+        for entry in ordered:
+            path = entry.path
+            try:
+                st = lstat(path)
+            except OSError:
+                out.append(None)
+                continue
+            hit = before.get(path)
+            if (hit is None or hit[0] != (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+                    or (hit[3] and not keep(hit[3]))):
+                out.append(None)
+                continue
+            if hit[2]:
+                problems.extend(hit[2])
+            after[path] = hit
+            out.append(hit[1])
+        return out
 
     def get(self, path: str, problems: Problems) -> Any:
         """The result for ``path`` if its file has not changed since the last run (its problems added)."""
@@ -563,7 +599,7 @@ class Remembered:
 
     def done(self) -> None:
         if self.store is not None:
-            Remembered._folders[self.key] = self.after
+            Remembered._folders[self.key] = (self.order if self.clean else None, self.after)
 
 
 def stem(path: str) -> str:

@@ -93,7 +93,10 @@ def _parse(data: Any) -> tuple[dict, dict, dict, list[str]] | None:
         for key, rows in data["pairs"].items():
             if not records._problem_rows(rows, 5):
                 return None
-            found[tuple(key.split(SEP))] = [Problem(*row) for row in rows]
+            parts = tuple(key.split(SEP))
+            if not all(parts):  # no check's key has an empty part (see check._memo)
+                return None
+            found[parts] = [Problem(*row) for row in rows]
         schemas = data["schemas"]
         if not (isinstance(schemas, list) and all(isinstance(s, str) for s in schemas)):
             return None
