@@ -796,8 +796,8 @@ def checker_only(args: argparse.Namespace) -> int:
                   f"(c) same process {same['seconds']:.3f} s (CPU {same['cpu']:.3f} s, best of {args.repeat}), "
                   f"(d) new process, cache warm {changed['seconds']:.2f} s (CPU {changed['cpu']:.2f} s); "
                   f"load {load_cd:.1f}", flush=True)
-            if not cold["problems"] == warm["problems"] == same["problems"] == changed["problems"]:
-                raise SystemExit(f"N={n}: the four runs report different numbers of problems")
+            if cold["problems"] != warm["problems"]:  # (c) and (d) edit a record: it may break a length limit
+                raise SystemExit(f"N={n}: a warm run reports {warm['problems']} problems, a cold one {cold['problems']}")
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
