@@ -393,3 +393,13 @@ def test_a_failed_worker_costs_only_time(project: Path, cached: Path, monkeypatc
     assert problems(project) == expected
     forget()
     assert problems(project) == expected
+
+
+def test_no_worker_can_be_started(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files, _ = messages.CASES["certainty-arithmetic"]
+    rules.run(project, files)
+    expected = uncached(project, monkeypatch)
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setenv("KCR_JOBS", "2")
+    monkeypatch.setattr(parallel.sys, "executable", str(project / "no-such-python"))
+    assert problems(project) == expected

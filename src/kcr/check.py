@@ -102,10 +102,11 @@ def _load(root: Path) -> Review:
             bib_text = textfile.read(bib_path, bib.PATH, problems, bib.MAX_BYTES)
     else:
         problems.add(bib.PATH, 1, 1, "references.bib is missing", "create it (it may start empty)")
+    text_key = _bib_key(bib_text) if bib_text is not None and store.enabled else ""
     if store.enabled:  # records and references new to the cache: checked in other processes, when many
-        parallel.prefetch(root, store, bib_text, _bib_key(bib_text) if bib_text is not None else "")
+        parallel.prefetch(root, store, bib_text, text_key)
     if bib_text is not None:
-        refs, bib_key = _parse_bib(bib_text, problems, broken, store, sig, bib_path)
+        refs, bib_key = _parse_bib(bib_text, problems, broken, store, sig, bib_path, text_key)
         bib_read = True
     skipped: list[str] = []
     loaded = claims.load_all(root, problems, skipped, store)
@@ -185,10 +186,12 @@ def _use_bib(result: tuple, problems: Problems, broken: set[str]) -> dict[str, b
 
 
 def _parse_bib(text: str, problems: Problems, broken: set[str], store: LineCache,
-               sig: tuple[int, ...] | None = None, path: Path | None = None) -> tuple[dict[str, bib.Reference], str]:
+               sig: tuple[int, ...] | None = None, path: Path | None = None,
+               key: str | None = None) -> tuple[dict[str, bib.Reference], str]:
     """:func:`bib.parse`, or its result for the same text from the cache (entries, problems, broken keys);
-    and the cache key ("" without a cache)."""
-    key = _bib_key(text) if store.enabled else ""
+    and the cache key ("" without a cache; ``key``: already worked out)."""
+    if key is None:
+        key = _bib_key(text) if store.enabled else ""
     hit = bib.from_json(store.get(key)) if key else None
     if hit is None:
         if key:

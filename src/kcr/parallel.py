@@ -107,8 +107,11 @@ def _run(task: dict[str, Any]) -> bytes:
     here = str(Path(__file__).resolve().parent.parent)  # kcr importable as in this process
     env["PYTHONPATH"] = os.pathsep.join([here, env["PYTHONPATH"]]) if env.get("PYTHONPATH") else here
     env["PYTHONIOENCODING"] = "utf-8"
-    proc = subprocess.run([sys.executable, "-m", "kcr.parallel"], input=json.dumps(task).encode(),
-                          capture_output=True, env=env, check=False)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kcr.parallel"], input=json.dumps(task).encode(),
+                              capture_output=True, env=env, check=False)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return b""  # no worker: the checker works it out itself
     return proc.stdout if proc.returncode == 0 else b""
 
 
@@ -168,10 +171,6 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
     if len(todo) < MIN_FILES:
         _QUIET.update(quiet)
         return 0
-    try:
-        checks = {kind: _spec(root, kind, "")[2] for _, kind in FOLDERS}
-    except (OSError, ValueError, SchemaError):
-        return 0  # the checker reports the schema
     need_bib = bib_text is not None and bool(bib_key) and not store.has(bib_key)
     tasks = _split(todo, workers, bib_text if need_bib else None)
     for task in tasks:
@@ -179,7 +178,14 @@ def prefetch(root: Path, store: LineCache, bib_text: str | None, bib_key: str) -
     shown = {path: (kind, name) for kind, path, name in todo}
     done = 0
     with ThreadPoolExecutor(workers) as pool:  # each thread waits on one worker's pipes
-        outputs = list(pool.map(_run, tasks))
+        running = [pool.submit(_run, task) for task in tasks]
+        try:  # meanwhile: the validators (the meta-schema check takes ~0.1 s)
+            checks = {kind: _spec(root, kind, "")[2] for _, kind in FOLDERS}
+        except (OSError, ValueError, SchemaError):
+            checks = {}  # the checker reports the schema
+        outputs = [task.result() for task in running]
+    if not checks:
+        return 0
     for output in outputs:
         for line in output.splitlines():
             head, _, text = line.partition(b"\t")
