@@ -9,6 +9,7 @@ quoted group, or a bare number.  Macros and ``#`` concatenation are refused.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -549,6 +550,9 @@ def to_json(refs: dict[str, Reference], problems: Problems, broken: set[str]) ->
             "p": [[p.path, p.line, p.col, p.what, p.todo] for p in problems], "broken": sorted(broken)}
 
 
+_STR = itertools.repeat(str)  # for map(isinstance, values, _STR): a check of every value without a Python call each
+
+
 def from_json(value: object) -> tuple[dict[str, Reference], list[Problem], set[str]] | None:
     """The entries, problems and broken keys stored by :func:`to_json`, or None when ``value`` is not
     in that shape (a damaged cache entry is ignored)."""
@@ -562,8 +566,10 @@ def from_json(value: object) -> tuple[dict[str, Reference], list[Problem], set[s
         refs: dict[str, Reference] = {}
         for key, etype, fields, line, lines, faulty in value["refs"]:
             need(isinstance(key, str) and isinstance(etype, str) and type(line) is int)
-            need(isinstance(fields, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()))
-            need(isinstance(lines, dict) and all(isinstance(k, str) and type(v) is int for k, v in lines.items()))
+            need(isinstance(fields, dict) and all(map(isinstance, fields, _STR))
+                 and all(map(isinstance, fields.values(), _STR)))
+            need(isinstance(lines, dict) and all(map(isinstance, lines, _STR))
+                 and all(type(v) is int for v in lines.values()))
             need(isinstance(faulty, list) and all(isinstance(f, str) for f in faulty))
             refs[key] = Reference(key, etype, fields, line, lines, set(faulty))
         problems = []

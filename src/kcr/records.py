@@ -311,11 +311,14 @@ def _cached(store: cache.LineCache, key: str, shown: str, problems: Problems,
             return None
         _LIVE[key] = hit
     checked, found = hit
-    problems.extend(Problem(shown, *p) for p in found)
+    if found:
+        problems.extend(Problem(shown, *p) for p in found)
     return checked
 
 
 def _problem_rows(value: Any, width: int) -> bool:
+    if value == []:  # the usual case
+        return True
     return isinstance(value, list) and all(
         isinstance(row, list) and len(row) == width and all(isinstance(x, int) and not isinstance(x, bool)
                                                             for x in row[-4:-2])
@@ -580,11 +583,12 @@ class Remembered:
 
     def get(self, path: str, problems: Problems) -> Any:
         """The result for ``path`` if its file has not changed since the last run (its problems added)."""
-        if self.store is None:
+        self.sig = None
+        hit = self.before.get(path)
+        if self.store is None or hit is None:
             return None
         self.sig = sig = _signature(path)
-        hit = self.before.get(path)
-        if hit is None or sig is None or hit[0] != sig or (hit[3] and not self.store.keep(hit[3])):
+        if sig is None or hit[0] != sig or (hit[3] and not self.store.keep(hit[3])):
             return None
         if hit[2]:
             problems.extend(hit[2])
@@ -594,6 +598,9 @@ class Remembered:
     def put(self, path: str, result: Any, found: list[Problem], key: str) -> None:
         """Remember what ``path`` gave (call after :meth:`get` of the same path)."""
         sig = self.sig
+        if sig is None and key:  # not taken by get: the one load_checked took, if it remembered the file
+            seen = _SEEN.get(path)
+            sig = seen[0] if seen is not None and seen[3] == key else None
         if self.store is not None and sig is not None and self.now - max(sig[2], sig[3]) > RACY_NS:
             self.after[path] = (sig, result, list(found), key)
 
