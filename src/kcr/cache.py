@@ -5,6 +5,9 @@ a hash of everything they depend on, in ``$XDG_CACHE_HOME/kcr/`` (default
 ``~/.cache/kcr/``), never in the project folder: a pull request must not be
 able to plant cached results.  JSON only (no pickle).  ``KCR_NO_CACHE=1``
 turns it off.  Entries not used in a run are dropped when it is saved.
+The checker also keeps one ``snapshot.json`` there (see :mod:`kcr.snapshot`):
+which cache entry each unchanged file stands for, so a new process need not
+read the files again.
 """
 
 from __future__ import annotations
