@@ -768,10 +768,11 @@ def say(msg: str) -> None:
 
 
 def checker_only(args: argparse.Namespace) -> int:
-    """The checker alone at each size, in four cases: (a) cold, an empty cache in a new process (CI, a first
+    """The checker alone at each size, in five cases: (a) cold, an empty cache in a new process (CI, a first
     run); (b) nothing changed, a new process with the cache warm (a contributor's next ``kcr check``);
     (c) one record changed, the same process (``kcr serve``, best of --repeat); (d) one record changed,
-    a new process with the cache warm.  Each with its CPU time and the 1-minute load average after it."""
+    a new process with the cache warm; (e) a fresh copy of the same files, the cache restored (CI with a
+    cache step).  Each with its CPU time and the 1-minute load average after it."""
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kcr-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -789,15 +790,28 @@ def checker_only(args: argparse.Namespace) -> int:
             load_b = os.getloadavg()[0]
             same, changed = run_checker_changed(root, env, args.repeat)
             load_cd = os.getloadavg()[0]
+            # (e) a fresh checkout of the same files with the user cache restored (as CI with a cache step):
+            # every file is new to the file system, its content known to the cache
+            copy = root.with_name(root.name + "-copy")
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(root, copy)
+            shutil.rmtree(root)
+            copy.rename(root)
+            time.sleep(2.5)
+            proc = subprocess.run([sys.executable, "-c", WARM, str(root)], env=env, capture_output=True, text=True,
+                                  check=True)
+            fresh = json.loads(proc.stdout.strip().splitlines()[-1])
+            load_e = os.getloadavg()[0]
             print(f"N={n:,}: (a) cold, empty cache, new process {cold['seconds']:.2f} s (CPU {cold['cpu']:.2f} s "
                   f"+ {cold.get('workers_cpu', 0):.2f} s in worker processes, "
                   f"{cold['problems']} problems; load {load_a:.1f}); (b) unchanged, new process, cache warm "
                   f"{warm['seconds']:.2f} s (CPU {warm['cpu']:.2f} s; load {load_b:.1f}); one record changed: "
                   f"(c) same process {same['seconds']:.3f} s (CPU {same['cpu']:.3f} s, best of {args.repeat}), "
                   f"(d) new process, cache warm {changed['seconds']:.2f} s (CPU {changed['cpu']:.2f} s); "
-                  f"load {load_cd:.1f}", flush=True)
-            if cold["problems"] != warm["problems"]:  # (c) and (d) edit a record: it may break a length limit
-                raise SystemExit(f"N={n}: a warm run reports {warm['problems']} problems, a cold one {cold['problems']}")
+                  f"load {load_cd:.1f}; (e) fresh checkout, cache restored {fresh['seconds']:.2f} s "
+                  f"(CPU {fresh['cpu']:.2f} s; load {load_e:.1f})", flush=True)
+            if not cold["problems"] == warm["problems"] == fresh["problems"]:  # (c), (d) edit a record (a length limit)
+                raise SystemExit(f"N={n}: the runs on the same files report different numbers of problems")
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
