@@ -112,7 +112,7 @@ def save(root: Path, keys: set[str], pairs: dict[tuple, list[Problem]], used: se
     file = path(root)
     if _LAST.get(file) is not None and records.READ[0] - _MARK.get(file, 0) < STALE_LIMIT:
         return  # a few files changed: they are read again by the next process, at less cost than this
-    prefix = str(root) + os.sep
+    prefix = "" if str(root) == "." else str(root) + os.sep  # Path(".") / "claims" is "claims"
     seen = {name: [list(sig), list(inputs), key] for name, (sig, _, inputs, key) in records._SEEN.items()
             if key in keys and name.startswith(prefix)}
     bib = {name: [list(sig), key] for name, (sig, key) in bib_seen.items() if key in keys and name.startswith(prefix)}
