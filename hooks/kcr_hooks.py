@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kcr import generate, serve_status
+from kcr import generate, scan, serve_status
 
 if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -97,9 +97,19 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     return config
 
 
+class _Written:
+    """The static scan of the pages of the build under way (kcr.scan.Written), started in on_pre_build."""
+
+    pages: scan.Written | None = None
+
+
+_written = _Written()
+
+
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     import os
 
+    _written.pages = scan.Written(Path(config["site_dir"]))
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
@@ -156,7 +166,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     from kcr import csp, search
 
     output = search.mark_body(output, page.file.src_uri)  # its content marked for the search index
-    return csp.apply(output)
+    output = csp.apply(output)
+    if _written.pages is not None:  # the static scan of this page, as it is written
+        _written.pages.page(page.file.dest_uri, output)
+    return output
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -170,7 +183,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site
-    from kcr import scan, search
+    from kcr import search
 
     site = Path(config["site_dir"])
     if serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
@@ -180,9 +193,10 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
             search.index(site)
         except search.SearchIndexError as exc:
             _refuse("The search index could not be written", [str(exc)])
-    # nothing that could run in a reader's browser may reach the built site (unchanged files are not
-    # scanned again: their findings are kept by content in the user's cache folder)
-    findings = scan.scan(Path(config["site_dir"]))
+    # nothing that could run in a reader's browser may reach the built site: the pages were scanned as they
+    # were written (on_post_page); the other files are read here (unchanged ones are not scanned again:
+    # their findings are kept by content in the user's cache folder)
+    findings = scan.scan(Path(config["site_dir"]), written=_written.pages)
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])

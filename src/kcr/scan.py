@@ -313,8 +313,40 @@ def scan_bytes(data: bytes, shown: str) -> list[Finding]:
     return []
 
 
-def scan(site: Path, *, cached: bool = True) -> list[Finding]:
-    """Every finding in every file under ``site``.
+class Written:
+    """The pages of one build, scanned as they are written: kcr's MkDocs hook hands each page's final text
+    to :meth:`page`, and :func:`scan` then takes those findings instead of reading the pages back."""
+
+    def __init__(self, site: Path, *, cached: bool = True) -> None:
+        self.findings: dict[str, list[Finding]] = {}
+        self.store = _store(site) if cached else None
+
+    def page(self, shown: str, text: str) -> None:
+        """Scan one page, ``shown`` its path in the site, ``text`` what is written there."""
+        if not text.strip():  # MkDocs writes no file for an empty page: whatever is there is read by scan()
+            self.findings.pop(shown, None)
+            return
+        data = text.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes
+        store = self.store
+        if store is None or not store.enabled:
+            self.findings[shown] = scan_bytes(data, shown)
+            return
+        import hashlib
+
+        from .cache import digest
+
+        key = digest(_scan_fingerprint(), shown, hashlib.sha256(data).hexdigest())
+        hit = _findings(store.get(key), shown)
+        if hit is None:
+            store.discard(key)
+            hit = scan_bytes(data, shown)
+            store.put(key, [[f.line, f.col, f.what, f.todo] for f in hit])
+        self.findings[shown] = hit
+
+
+def scan(site: Path, *, cached: bool = True, written: Written | None = None) -> list[Finding]:
+    """Every finding in every file under ``site``; the pages in ``written`` were scanned as they were
+    written, and are not read again.
 
     With ``cached`` (unless ``KCR_NO_CACHE=1``), each file's findings are kept by a digest of its bytes, its name, kcr's code
     (the allow-list is part of it) and the theme's version, in the user's cache folder and in this
@@ -322,10 +354,13 @@ def scan(site: Path, *, cached: bool = True) -> list[Finding]:
     whose size and times have not changed since this process read it is not read again.
     """
     out: list[Finding] = []
-    store = _store(site) if cached else None
+    pages = written.findings if written is not None else {}
+    # one store for the run (it remembers only the entries a run used): the pages' entries are in it too
+    store = (written.store if written is not None and written.store is not None else _store(site)) if cached else None
     if store is None or not store.enabled:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            out.extend(scan_file(path, path.relative_to(site).as_posix()))
+            shown = path.relative_to(site).as_posix()
+            out.extend(pages[shown] if shown in pages else scan_file(path, shown))
         return out
     base = str(site)
     found: list[tuple[tuple[str, ...], str]] = []
@@ -337,8 +372,11 @@ def scan(site: Path, *, cached: bool = True) -> list[Finding]:
                 shown = name if rel == "." else f"{rel}/{name}"
                 found.append((tuple(shown.split("/")), os.path.join(dirpath, name)))
     for parts, name in sorted(found):  # the order of the uncached scan (sorted paths)
-        if os.path.isfile(name):
-            out.extend(_cached_scan(store, name, "/".join(parts)))
+        shown = "/".join(parts)
+        if shown in pages:
+            out.extend(pages[shown])
+        elif os.path.isfile(name):
+            out.extend(_cached_scan(store, name, shown))
     if store is not None:
         store.save()
     return out
