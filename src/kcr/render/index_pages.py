@@ -61,9 +61,10 @@ def claims_index(review: Review, per_page: int | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     chunks: list[str] = []
     if len(pages) > 1:
-        for k, part in enumerate(pager.split([len(json.dumps(_claim_data(p, c), separators=(",", ":"))) + 1
-                                              for p, c in enumerate(claims, start=1)],
-                                             100_000, CHUNK_BUDGET), start=1):
+        # the file's frame ({"symbols":…,"rows":[]} and a newline) and each row with its comma within the budget
+        frame = len(json.dumps({"symbols": CERTAINTY_SYMBOL, "rows": []}, separators=(",", ":"))) + 1
+        sizes = [len(json.dumps(_claim_data(p, c), separators=(",", ":"))) + 1 for p, c in enumerate(claims, start=1)]
+        for k, part in enumerate(pager.split(sizes, len(sizes), CHUNK_BUDGET - frame), start=1):
             chunk = {"symbols": CERTAINTY_SYMBOL, "rows": [_claim_data(p + 1, claims[p]) for p in part]}
             out[f"{CLAIMS_DATA}/{k}.json"] = json.dumps(chunk, separators=(",", ":")) + "\n"
             chunks.append(f"{k}.json")
