@@ -1,4 +1,7 @@
-"""Index pages: all claims, all references, one page per reference, and the coverage map."""
+"""Index pages: all claims, all references, one page per reference, the coverage map and the evidence map.
+
+Each listing is one page for a small review and several for a large one (:mod:`.pager`): every page stays
+light enough for a phone at thousands of claims, and lists its rows without script."""
 
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ CLAIM_COLUMNS = [("Claim", "num"), ("Verdict", "num"), ("Certainty", "num"), ("T
 def claims_index(review: Review, per_page: int | None = None) -> dict[str, str]:
     """The claims in the article's order: a table on wide screens, one card a claim on narrow ones;
     filterable by verdict, certainty, type and topic (also from the address: ``?verdict=…``) and
-    sortable by any column (the script in ``assets/kcr.js``; without it the whole list shows).
+    sortable by any column (the script in ``assets/kcr.js``; without it every row of the page shows).
 
     docs-relative path → content.  A large review's list is cut into pages (:mod:`.pager`): each page
     lists its rows without any script, and the script, when the reader first filters or sorts, loads
