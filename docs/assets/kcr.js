@@ -89,11 +89,12 @@
           return response.json();
         });
       })).then(function (parts) {
-        var built = [];
+        var built = [], fresh = document.createDocumentFragment();
         parts.forEach(function (part) { part.rows.forEach(function (r) { built.push(build(r, part.symbols)); }); });
+        built.forEach(function (row) { fresh.appendChild(row); });
         var body = table.tBodies[0];
         while (body.firstChild) body.removeChild(body.firstChild);
-        built.forEach(function (row) { body.appendChild(row); });
+        body.appendChild(fresh);
         rows = built;
         document.querySelectorAll(".kcr-pager, .kcr-pager-status").forEach(function (n) { n.hidden = true; });
       }, function () {
@@ -153,14 +154,21 @@
         table.querySelectorAll("th[data-sort]").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
         var num = th.dataset.sort === "num";
-        rows.sort(function (a, b) {
-          var x = a.cells[index].dataset.value, y = b.cells[index].dataset.value;
-          var r = num ? Number(x) - Number(y) : x.localeCompare(y);
+        // each row's keys read once (thousands of rows once every claim is loaded), then moved in one go
+        var keyed = rows.map(function (row) {
+          var v = row.cells[index].dataset.value;
+          return { row: row, key: num ? Number(v) : v, at: Number(row.cells[0].dataset.value) };
+        });
+        keyed.sort(function (a, b) {
+          var r = num ? a.key - b.key : a.key.localeCompare(b.key);
           // ties keep the article's order
-          if (r === 0) r = (Number(a.cells[0].dataset.value) - Number(b.cells[0].dataset.value)) * (asc ? 1 : -1);
+          if (r === 0) r = (a.at - b.at) * (asc ? 1 : -1);
           return asc ? r : -r;
         });
-        rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+        rows = keyed.map(function (k) { return k.row; });
+        var moved = document.createDocumentFragment();
+        rows.forEach(function (row) { moved.appendChild(row); });
+        table.tBodies[0].appendChild(moved);
       }
       function sort() { if (all) order(); else loadAll().then(function () { order(); apply(); }); }
       th.addEventListener("click", sort);

@@ -26,6 +26,6 @@ FILES: dict[str, str] = {
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
     'assets/kcr-search.js': 'sha256-/0YHRPGct8BNMKCnlaFFbFZTzmqHC2OUywV3/X8lB18=',
     'assets/kcr.css': 'sha256-t6GUm+cdn8UVIGr/Qs6i3N1SE+K8Hg9mzLorNIgseIA=',
-    'assets/kcr.js': 'sha256-ylKPoR/hUTQY8w8OVXGoTo1m/p53kKNNclboHw3INQc=',
+    'assets/kcr.js': 'sha256-eXSq6cuhq3hNobNe4no0Gxf2IvA2V0ZL0+T8xK3+0Oc=',
     'assets/pagefind/pagefind.js': 'sha256-JS0nK9NNSD0Zp1IGD2oGURTRWrEsQtj5BcpWXidooAk=',
 }
