@@ -30,7 +30,7 @@ OUTPUT = "assets/pagefind"
 # the entry and metadata files, and the index and excerpt chunks
 KEEP = ("pagefind.js", "pagefind-entry.json", "wasm.en.pagefind", "index", "fragment")
 KEEP_SUFFIXES = (".pf_meta",)
-# listing pages: not indexed (every claim and reference they list has its own page)
+# listing pages: not indexed (every claim and reference they list has its own page), nor their further pages
 LISTING_PAGES = ("claims/index.md", "references/index.md", "evidence/index.md", "coverage/index.md")
 BODY = 'class="md-content__inner md-typeset"'
 # the pages Pagefind reads: hand-written pages, claims and references. Not the search logs and second reviews
@@ -44,9 +44,15 @@ class SearchIndexError(Exception):
     """Pagefind could not write the index; the message says why."""
 
 
+def is_listing(src_uri: str) -> bool:
+    """A listing page: its first page (:data:`LISTING_PAGES`) or a further page (``claims/page/2.md``)."""
+    folder, _, rest = src_uri.partition("/page/")
+    return src_uri in LISTING_PAGES or (f"{folder}/index.md" in LISTING_PAGES and rest.removesuffix(".md").isdigit())
+
+
 def mark_body(html: str, src_uri: str) -> str:
     """The page with its content marked for the index (``data-pagefind-body``), unless it is a listing page."""
-    if src_uri in LISTING_PAGES or BODY not in html:
+    if is_listing(src_uri) or BODY not in html:
         return html
     return html.replace(BODY, BODY + " data-pagefind-body", 1)
 
