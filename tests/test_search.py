@@ -99,8 +99,12 @@ def test_search_finds_a_claim_and_fetches_only_what_the_query_needs(server: Serv
     assert any("/index/" in u for u in fetched) and any("/fragment/" in u for u in fetched)
     assert not [u for u in tab.requests if "search_index" in u], "Material's whole index is never fetched"
     assert tab.page.locator(".md-search-result__meta").inner_text() == f"{len(hrefs)} matching documents"
-    tab.page.keyboard.press("Enter")  # the first result; the pages allow no form submission
-    tab.page.wait_for_url("**/claims/*/")
+    # Enter opens the first result (the pages allow no form submission); wait for that navigation to end
+    # (closing the browser while it is under way hangs Chromium)
+    with tab.page.expect_navigation(timeout=20_000):
+        tab.page.keyboard.press("Enter")
+    tab.page.wait_for_load_state("load")
+    assert tab.page.url == hrefs[0]
     assert tab.errors == []
 
 
