@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kcr import generate, serve_status
+from kcr import generate, scan, search, serve_status
 
 if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -48,6 +48,7 @@ def _refuse(title: str, lines: list[str]) -> None:
 
 
 def on_startup(command: str, dirty: bool, **kwargs: Any) -> None:
+    _written.dirty = dirty
     if command == "serve":
         serve_status.start_serving()
 
@@ -97,9 +98,25 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     return config
 
 
+class _Written:
+    """The static scan of the pages of the build under way (kcr.scan.Written), started in on_pre_build."""
+
+    pages: scan.Written | None = None
+    # a full build (not `kcr serve`, not a dirty build): Pagefind indexes each page as it is written
+    search: search.Streaming | None = None
+    dirty = False
+
+
+_written = _Written()
+
+
 def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     import os
 
+    _written.pages = scan.Written(Path(config["site_dir"]))
+    _stop_streaming()
+    if not _written.dirty and not serve_status.serving():
+        _written.search = search.Streaming()
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
@@ -156,7 +173,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     from kcr import csp, search
 
     output = search.mark_body(output, page.file.src_uri)  # its content marked for the search index
-    return csp.apply(output)
+    output = csp.apply(output)
+    if _written.pages is not None:  # the static scan of this page, as it is written
+        _written.pages.page(page.file.dest_uri, output)
+    if _written.search is not None:  # and its search index, on the other core
+        _written.search.add(page.file.dest_uri, output)
+    return output
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -170,23 +192,38 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site
-    from kcr import scan, search
-
     site = Path(config["site_dir"])
-    if serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
+    streaming, _written.search = _written.search, None
+    if streaming is not None:
+        try:
+            streaming.finish(site)
+        except search.SearchIndexError as exc:
+            _refuse("The search index could not be written", [str(exc)])
+    elif serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
         _index_later(site)  # a rebuild while serving: the edited page is shown now, the search catches up
     else:
         try:
             search.index(site)
         except search.SearchIndexError as exc:
             _refuse("The search index could not be written", [str(exc)])
-    # nothing that could run in a reader's browser may reach the built site (unchanged files are not
-    # scanned again: their findings are kept by content in the user's cache folder)
-    findings = scan.scan(Path(config["site_dir"]))
+    # nothing that could run in a reader's browser may reach the built site: the pages were scanned as they
+    # were written (on_post_page); the other files are read here (unchanged ones are not scanned again:
+    # their findings are kept by content in the user's cache folder)
+    findings = scan.scan(Path(config["site_dir"]), written=_written.pages)
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
     serve_status.finish()
+
+
+def _stop_streaming() -> None:
+    streaming, _written.search = _written.search, None
+    if streaming is not None:
+        streaming.close()
+
+
+def on_build_error(error: Exception, **kwargs: Any) -> None:
+    _stop_streaming()  # no Pagefind service left running after a failed build
 
 
 class _Indexing:

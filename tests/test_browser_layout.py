@@ -435,7 +435,9 @@ def test_claim_page_title_and_h1_frame_the_claim(site: tuple[Path, Server]) -> N
 def test_coverage_numbers_count_what_the_total_counts() -> None:
     from kcr.render.index_pages import coverage_page
 
-    soup = BeautifulSoup(coverage_page(REVIEW, REVIEW.set_aside), "html.parser")
+    pages = coverage_page(REVIEW, REVIEW.set_aside)  # one page: the real review is small
+    assert list(pages) == ["coverage/index.md"]
+    soup = BeautifulSoup(pages["coverage/index.md"], "html.parser")
     stats = soup.select_one(".kcr-coverage-stats").get_text(" ", strip=True)
     total = int(re.search(r"of (\d+) sentences", stats).group(1))
     numbers = [int(s.get_text()) for s in soup.select(".kcr-snum")]

@@ -403,3 +403,64 @@ def test_no_worker_can_be_started(project: Path, cached: Path, monkeypatch: pyte
     monkeypatch.setenv("KCR_JOBS", "2")
     monkeypatch.setattr(parallel.sys, "executable", str(project / "no-such-python"))
     assert problems(project) == expected
+
+
+# ---- the static scan of pages as they are written ----
+
+PAGES = {
+    "index.html": "<html><head><meta charset='utf-8'></head><body><p>ok é</p></body></html>",
+    "claims/a/index.html": "<p onclick='x()'>a</p><script>alert(1)</script>",
+    "claims/b/index.html": "<p>line one</p>\n<p>line two \U0001f600 <a href='javascript:alert(2)'>x</a></p>",
+}
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_pages_scanned_as_written_are_not_read_again_and_give_the_same_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    from kcr import scan
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv("KCR_NO_CACHE", raising=False)
+    site = tmp_path / "site"
+    for rel, text in PAGES.items():  # as MkDocs writes a page
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(text.encode("utf-8", errors="xmlcharrefreplace"))
+    (site / "assets").mkdir()
+    (site / "assets" / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    expected = scan.scan(site, cached=False)
+    assert {f.path for f in expected} == {*PAGES, "assets/x.svg"}  # (index.html: no policy)
+
+    written = scan.Written(site, cached=cached)
+    for rel, text in PAGES.items():
+        written.page(rel, text)
+    read: list[str] = []
+    real_open, real_read_bytes = open, Path.read_bytes
+
+    def spy_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(os.path.relpath(str(file), site).replace(os.sep, "/"))
+        return real_open(file, *args, **kwargs)
+
+    def spy_read_bytes(self: Path) -> bytes:
+        read.append(os.path.relpath(str(self), site).replace(os.sep, "/"))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr("builtins.open", spy_open)
+    monkeypatch.setattr(Path, "read_bytes", spy_read_bytes)
+    scan._SCANNED.clear()
+    got = scan.scan(site, cached=cached, written=written)
+    monkeypatch.undo()
+    assert got == expected  # the same findings, in the same order
+    assert not set(read) & set(PAGES), read  # the written pages were not read back
+    assert "assets/x.svg" in read  # the other files were
+
+
+def test_an_empty_page_is_not_written_so_the_file_there_is_read(tmp_path: Path) -> None:
+    from kcr import scan
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<script>alert(1)</script>", encoding="utf-8")  # left from an earlier build
+    written = scan.Written(site, cached=False)
+    written.page("index.html", "  \n")  # MkDocs writes no file for an empty page
+    assert [f.what.split(" (")[0] for f in scan.scan(site, cached=False, written=written)][:1] == [
+        "inline <script> not in the allow-list"]

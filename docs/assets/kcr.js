@@ -1,5 +1,7 @@
 // Claims index: filter by verdict, certainty, type and topic (also from the address); sort by any column.
-// No third-party code, no network.
+// A large review's index is cut into pages, each listing its claims without script; the first filter or
+// sort loads every claim from the data files the table names (data-chunks) and lists them all, built
+// with DOM calls and textContent (record text never becomes markup). No third-party code.
 (function () {
   function setup() {
     // the theme's search dialog has no accessible name (axe: aria-dialog-name)
@@ -12,6 +14,97 @@
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var count = form ? form.querySelector(".kcr-count") : null;
     var selects = form ? Array.prototype.slice.call(form.querySelectorAll("select[data-filter]")) : [];
+    var chunks = table.dataset.chunks ? table.dataset.chunks.split(" ") : null;
+    var total = chunks ? Number(table.dataset.total) : rows.length;
+    var all = !chunks, loading = null, partial = false;
+    function label(name, value) {
+      var sel = form ? form.querySelector('select[data-filter="' + name + '"]') : null;
+      var opt = sel ? sel.querySelector('option[value="' + CSS.escape(value) + '"]') : null;
+      return opt ? opt.textContent : value;
+    }
+    function el(tag, cls, text) {
+      var node = document.createElement(tag);
+      if (cls) node.className = cls;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+    function cell(tr, name, value) {
+      var td = el("td");
+      td.dataset.label = name;
+      td.dataset.value = String(value);
+      tr.appendChild(td);
+      return td;
+    }
+    // one row as the page itself renders it (index_pages._claim_row), from [position, id, statement,
+    // verdict, verdict score, certainty, type, topic, references, contradicting items]
+    function build(r, symbols) {
+      var tr = el("tr");
+      tr.dataset.verdict = r[3]; tr.dataset.certainty = r[5]; tr.dataset.type = r[6]; tr.dataset.topic = r[7];
+      var a = el("a", "", "\u201c" + r[2] + "\u201d");
+      a.setAttribute("href", (table.dataset.base || "") + encodeURIComponent(r[1]) + "/");
+      cell(tr, "Claim", r[0]).appendChild(a);
+      var td = cell(tr, "Verdict", r[4]);
+      var badge = el("span", "kcr-badge kcr-verdict kcr-verdict-" + r[3], label("verdict", r[3]));
+      if (r[3] !== "none") badge.title = "Verdict " + r[4] + " of 6";
+      td.appendChild(badge);
+      td.appendChild(document.createTextNode(" "));
+      if (r[9] > 0) {
+        var mark = el("span", "kcr-badge kcr-contradicting");
+        mark.dataset.contradicting = String(r[9]);
+        mark.title = r[9] + " evidence " + (r[9] === 1 ? "item contradicts" : "items contradict") + " this claim";
+        var x = el("span", "", "\u2715");
+        x.setAttribute("aria-hidden", "true");
+        mark.appendChild(x);
+        mark.appendChild(document.createTextNode(" " + r[9] + " contradicting"));
+        td.appendChild(mark);
+      }
+      var levels = { "high": 4, "moderate": 3, "low": 2, "very-low": 1 };
+      td = cell(tr, "Certainty", levels[r[5]] || 0);
+      if (r[5] === "none") {
+        td.className = "kcr-empty";
+        td.appendChild(el("span", "kcr-muted", "none"));
+      } else {
+        var cert = el("span", "kcr-badge kcr-certainty kcr-certainty-" + r[5]);
+        cert.title = "GRADE certainty";
+        var sym = el("span", "", symbols[r[5]] || "");
+        sym.setAttribute("aria-hidden", "true");
+        cert.appendChild(sym);
+        cert.appendChild(document.createTextNode(" " + label("certainty", r[5])));
+        td.appendChild(cert);
+      }
+      cell(tr, "Type", r[6]).textContent = label("type", r[6]);
+      cell(tr, "Topic", r[7]).textContent = label("topic", r[7]);
+      cell(tr, "References", r[8]).textContent = String(r[8]);
+      return tr;
+    }
+    // every claim, loaded once (the first filter or sort); the pages' pager and status line then give way
+    function loadAll() {
+      if (all) return Promise.resolve();
+      if (loading) return loading;
+      table.setAttribute("aria-busy", "true");
+      if (count) count.textContent = "Loading all " + total + " claims\u2026";
+      loading = Promise.all(chunks.map(function (url) {
+        return fetch(url).then(function (response) {
+          if (!response.ok) throw new Error(url + ": " + response.status);
+          return response.json();
+        });
+      })).then(function (parts) {
+        var built = [], fresh = document.createDocumentFragment();
+        parts.forEach(function (part) { part.rows.forEach(function (r) { built.push(build(r, part.symbols)); }); });
+        built.forEach(function (row) { fresh.appendChild(row); });
+        var body = table.tBodies[0];
+        while (body.firstChild) body.removeChild(body.firstChild);
+        body.appendChild(fresh);
+        rows = built;
+        document.querySelectorAll(".kcr-pager, .kcr-pager-status").forEach(function (n) { n.hidden = true; });
+      }, function () {
+        partial = true;  // offline or blocked: this page's claims only, and the count says so
+      }).then(function () {
+        all = true;
+        table.removeAttribute("aria-busy");
+      });
+      return loading;
+    }
     function apply() {
       var shown = 0;
       rows.forEach(function (row) {
@@ -22,17 +115,22 @@
         row.hidden = !ok;
         if (ok) shown++;
       });
-      if (count) count.textContent = shown + " of " + rows.length + " claims shown";
+      if (count) {
+        count.textContent = shown + " of " + (partial ? rows.length : total) + " claims shown"
+          + (partial ? " (this page only: the full list could not be loaded)" : "");
+      }
     }
     // a filter in the address (?verdict=unsupported&certainty=very-low, or the same after #) is
     // applied on load, and the address follows the menus, so a filtered list can be linked to
     function fromAddress() {
       var params = new URLSearchParams(location.search);
       new URLSearchParams(location.hash.replace(/^#/, "")).forEach(function (v, k) { params.set(k, v); });
+      var any = false;
       selects.forEach(function (sel) {
         var v = params.get(sel.dataset.filter);
-        if (v !== null && sel.querySelector('option[value="' + CSS.escape(v) + '"]')) sel.value = v;
+        if (v !== null && sel.querySelector('option[value="' + CSS.escape(v) + '"]')) { sel.value = v; any = true; }
       });
+      return any;
     }
     function toAddress() {
       var params = new URLSearchParams();
@@ -41,32 +139,42 @@
       history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
     }
     if (form) {
-      form.addEventListener("change", function () { apply(); toAddress(); });
+      form.addEventListener("change", function () {
+        toAddress();
+        if (all) apply(); else loadAll().then(apply);
+      });
       form.addEventListener("submit", function (e) { e.preventDefault(); });
     }
     table.classList.add("kcr-sortable");
     table.querySelectorAll("th[data-sort]").forEach(function (th, index) {
       th.setAttribute("tabindex", "0");
       if (!th.hasAttribute("aria-sort")) th.setAttribute("aria-sort", "none");
-      function sort() {
+      function order() {
         var asc = th.getAttribute("aria-sort") !== "ascending";
         table.querySelectorAll("th[data-sort]").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", asc ? "ascending" : "descending");
         var num = th.dataset.sort === "num";
-        rows.sort(function (a, b) {
-          var x = a.cells[index].dataset.value, y = b.cells[index].dataset.value;
-          var r = num ? Number(x) - Number(y) : x.localeCompare(y);
+        // each row's keys read once (thousands of rows once every claim is loaded), then moved in one go
+        var keyed = rows.map(function (row) {
+          var v = row.cells[index].dataset.value;
+          return { row: row, key: num ? Number(v) : v, at: Number(row.cells[0].dataset.value) };
+        });
+        keyed.sort(function (a, b) {
+          var r = num ? a.key - b.key : a.key.localeCompare(b.key);
           // ties keep the article's order
-          if (r === 0) r = (Number(a.cells[0].dataset.value) - Number(b.cells[0].dataset.value)) * (asc ? 1 : -1);
+          if (r === 0) r = (a.at - b.at) * (asc ? 1 : -1);
           return asc ? r : -r;
         });
-        rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+        rows = keyed.map(function (k) { return k.row; });
+        var moved = document.createDocumentFragment();
+        rows.forEach(function (row) { moved.appendChild(row); });
+        table.tBodies[0].appendChild(moved);
       }
+      function sort() { if (all) order(); else loadAll().then(function () { order(); apply(); }); }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
     });
-    fromAddress();
-    apply();
+    if (fromAddress()) loadAll().then(apply); else apply();
   }
   // "Copy" buttons on claim pages copy the citation block they name.
   document.addEventListener("click", function (e) {

@@ -23,6 +23,7 @@ from .cache import Cache, digest
 from .paths import OWNED
 from .records import fingerprint
 from .render import charts, cite, claim_page, downloads, index_pages, pagecite, preview, research_pages, withdrawn_page
+from .render.sentences import reading_numbers
 
 DEFAULT_SITE_URL = "https://example.invalid/"
 HOME_ANSWER = "assets/generated/.home-answer.html"
@@ -81,8 +82,9 @@ _MEMO = _Memo()
 _IMAGES: dict[str, bytes] = {}  # preview images drawn or read in this process, by the fingerprint of their card
 
 
-def render_all(review: check.Review) -> Output:
-    """Every generated page of a checked review, in memory."""
+def render_all(review: check.Review, per_page: int | None = None) -> Output:
+    """Every generated page of a checked review, in memory (``per_page``: rows a page of every listing, instead
+    of :data:`kcr.render.pager.ROWS`; tests cut small reviews into pages with it)."""
     out = Output()
     bib_key, art_key = review.keys.get("bib", ""), review.keys.get("article", "")
     code = fingerprint()
@@ -97,11 +99,21 @@ def render_all(review: check.Review) -> Output:
     accessed = pagecite.build_date(review.root)
     cards = {}
     context = (code, bib_key, art_key, url, accessed or "-")
+    # a claim page links to the sentences it quotes on the coverage listing, which a large review cuts into pages
+    covered = index_pages.coverage(review)
+    coverage_at = {n: k for n, k in index_pages.coverage_pages(review, per_page, covered).items() if k > 1}
+    sentences: dict[str, set[int]] = {}
+    if coverage_at and review.article is not None:
+        reading = reading_numbers(review.article)
+        for number, cs in covered.items():
+            for c in cs:
+                sentences.setdefault(c.id, set()).add(reading.get(number, 0))
     for claim in review.claims:
         log, second = review.search_logs.get(claim.id), review.second_reviews.get(claim.id)
-        parts = (*context, "claim", claim.key, log.key if log else "-", second.key if second else "-")
+        at = ",".join(f"{n}:{coverage_at[n]}" for n in sorted(sentences.get(claim.id, ())) if n in coverage_at)
+        parts = (*context, "claim", claim.key, log.key if log else "-", second.key if second else "-", at or "-")
         pages, edit_paths, card = _MEMO.get(parts, functools.partial(_claim_outputs, claim, review, formatted, plain,
-                                                                     url, accessed))
+                                                                     url, accessed, coverage_at))
         out.pages.update(pages)
         out.edit_paths.update(edit_paths)
         cards[f"{pagecite.PREVIEW_DIR}/{claim.id}.png"] = card
@@ -121,20 +133,19 @@ def render_all(review: check.Review) -> Output:
     for path, (text, source) in withdrawn_page.pages(review).items():
         out.pages[path] = text
         out.edit_paths[path] = source
-    out.pages["claims/index.md"] = index_pages.claims_index(review)
-    out.edit_paths["claims/index.md"] = "claims/"
+    # the listings, each one page or (a large review) several pages, and the claims index's data files
+    for pages, source in ((index_pages.claims_index(review, per_page), "claims/"),
+                          (index_pages.references_index(review, formatted, per_page), "references.bib"),
+                          (index_pages.coverage_page(review, review.set_aside, per_page, covered), setaside.PATH),
+                          (index_pages.evidence_page(review, per_page), "claims/")):
+        out.pages.update(pages)
+        out.edit_paths.update({path: source for path in pages if path.endswith(".md")})
     for key, ref in review.refs.items():
         path = f"references/{key}.md"
         citing = ",".join(c.key or "?" for c, _ in review.citing(key))
         out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
                                     functools.partial(index_pages.reference_page, ref, review, formatted))
         out.edit_paths[path] = "references.bib"
-    out.pages["references/index.md"] = index_pages.references_index(review, formatted)
-    out.edit_paths["references/index.md"] = "references.bib"
-    out.pages["coverage/index.md"] = index_pages.coverage_page(review, review.set_aside)
-    out.edit_paths["coverage/index.md"] = setaside.PATH
-    out.pages["evidence/index.md"] = index_pages.evidence_page(review, charts.evidence_map(review))
-    out.edit_paths["evidence/index.md"] = "claims/"
     # parts of the hand-written home page, included by docs/index.md (pymdownx.snippets); dotfiles,
     # so MkDocs does not publish them as pages of their own
     out.pages[HOME_ANSWER] = index_pages.home_answer(review)
@@ -148,14 +159,15 @@ def render_all(review: check.Review) -> Output:
 
 
 def _claim_outputs(claim: Any, review: check.Review, formatted: dict[str, str], plain: dict[str, str], url: str,
-                   accessed: str | None) -> tuple[dict[str, str], dict[str, str], Any]:
+                   accessed: str | None, coverage_at: dict[int, int]) -> tuple[dict[str, str], dict[str, str], Any]:
     """A claim's page, its citation files and redirects from its former ids (with their sources), and its card."""
     pages: dict[str, str] = {}
     edit_paths: dict[str, str] = {}
     path = f"claims/{claim.id}.md"
     citation = pagecite.page_citation(claim, url, accessed)
     jsonld = pagecite.claim_review(claim, citation, url)
-    pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld, charts.claim_chart(claim))
+    pages[path] = claim_page.render(claim, review, formatted, plain, citation, jsonld, charts.claim_chart(claim),
+                                    coverage_at)
     edit_paths[path] = claim.path
     for ext, body in (("txt", citation.text() + "\n"), ("bib", citation.bibtex()), ("ris", citation.ris()),
                       ("json", pagecite.dumps([citation.csl()]))):

@@ -16,8 +16,9 @@ OWNED = ("claims", "references", "coverage", "data", "evidence", "research", "as
 # what MkDocs and Material write into the site themselves: index pages, the search plugin's
 # search/ folder, sitemap.xml(.gz), 404.html and the theme's assets/ folder
 MKDOCS_OUTPUTS = ("index", "search", "sitemap", "404", "assets")
-# kept free for archived versions of a page (/claims/<id>/v/<n>/) and the folders of generated files
-RESERVED_EXTRA = ("v", "cite", "search-logs", "second-reviews")
+# kept free for archived versions of a page (/claims/<id>/v/<n>/), the further pages of a listing
+# (/claims/page/<n>/) and the folders of generated files
+RESERVED_EXTRA = ("v", "page", "cite", "search-logs", "second-reviews", "claims-index")
 WINDOWS = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10)))
 WINDOWS_TODO = ("con, prn, aux, nul, com1–com9 and lpt1–lpt9 cannot be file names on Windows, "
                 "so the file could not be checked out there")

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import csp, site_allowlist
 
@@ -129,6 +129,10 @@ def _preview(text: str) -> str:
     return " ".join(text.split())[:60]
 
 
+# elements the checks below look at even when they have no attributes
+_TAGS_WITHOUT_ATTRIBUTES = BLOCKED_TAGS | ANIMATION_TAGS | {"meta", "script", "style", "link"}
+
+
 def scan_html(raw: str, shown: str) -> list[Finding]:
     """Parse the page as a browser would (lexbor, via selectolax) and report what could run or restyle it."""
     tree = LexborHTMLParser(raw)
@@ -143,11 +147,22 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
     head = tree.head
     policies: list[tuple[str, bool]] = []  # (content, whether code came before it)
     code_seen = config_seen = False
+    items: list[tuple[str, str, LexborNode]] = []  # the page's inline code, as csp.inline_items finds it
     for node in root.traverse(include_text=False):
         tag = (node.tag or "").lower()
+        given = node.attributes
+        # csp.inline_items, in the same walk
+        if tag == "script" and "src" not in given and not csp.is_data_block(node):
+            items.append(("script", node.text(deep=True) or "", node))
+        elif tag == "style":
+            items.append(("style", node.text(deep=True) or "", node))
+        if "style" in given:
+            items.append(("style-attr", given.get("style") or "", node))
+        if not given and tag not in _TAGS_WITHOUT_ATTRIBUTES:
+            continue  # nothing below can find anything in it
         if tag.startswith("-"):
             continue
-        attrs = {k.lower(): v or "" for k, v in node.attributes.items()}
+        attrs = {k.lower(): v or "" for k, v in given.items()}
         for what, todo, needle in _element(tag, attrs):
             add(what, todo, needle)
         if tag == "meta" and attrs.get("http-equiv", "").strip().lower() == CSP_META:
@@ -160,7 +175,6 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
                 add('a second element with id="__config" (the theme reads its settings from the first)',
                     REMOVE, 'id="__config"')
             config_seen = True
-    items = list(csp.inline_items(tree))
     for kind, text, node in items:
         if not csp.allowed(kind, text):
             label = {"script": "inline <script>", "style": "<style> element", "style-attr": "style= attribute"}[kind]
@@ -313,8 +327,40 @@ def scan_bytes(data: bytes, shown: str) -> list[Finding]:
     return []
 
 
-def scan(site: Path, *, cached: bool = True) -> list[Finding]:
-    """Every finding in every file under ``site``.
+class Written:
+    """The pages of one build, scanned as they are written: kcr's MkDocs hook hands each page's final text
+    to :meth:`page`, and :func:`scan` then takes those findings instead of reading the pages back."""
+
+    def __init__(self, site: Path, *, cached: bool = True) -> None:
+        self.findings: dict[str, list[Finding]] = {}
+        self.store = _store(site) if cached else None
+
+    def page(self, shown: str, text: str) -> None:
+        """Scan one page, ``shown`` its path in the site, ``text`` what is written there."""
+        if not text.strip():  # MkDocs writes no file for an empty page: whatever is there is read by scan()
+            self.findings.pop(shown, None)
+            return
+        data = text.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes
+        store = self.store
+        if store is None or not store.enabled:
+            self.findings[shown] = scan_bytes(data, shown)
+            return
+        import hashlib
+
+        from .cache import digest
+
+        key = digest(_scan_fingerprint(), shown, hashlib.sha256(data).hexdigest())
+        hit = _findings(store.get(key), shown)
+        if hit is None:
+            store.discard(key)
+            hit = scan_bytes(data, shown)
+            store.put(key, [[f.line, f.col, f.what, f.todo] for f in hit])
+        self.findings[shown] = hit
+
+
+def scan(site: Path, *, cached: bool = True, written: Written | None = None) -> list[Finding]:
+    """Every finding in every file under ``site``; the pages in ``written`` were scanned as they were
+    written, and are not read again.
 
     With ``cached`` (unless ``KCR_NO_CACHE=1``), each file's findings are kept by a digest of its bytes, its name, kcr's code
     (the allow-list is part of it) and the theme's version, in the user's cache folder and in this
@@ -322,10 +368,13 @@ def scan(site: Path, *, cached: bool = True) -> list[Finding]:
     whose size and times have not changed since this process read it is not read again.
     """
     out: list[Finding] = []
-    store = _store(site) if cached else None
+    pages = written.findings if written is not None else {}
+    # one store for the run (it remembers only the entries a run used): the pages' entries are in it too
+    store = (written.store if written is not None and written.store is not None else _store(site)) if cached else None
     if store is None or not store.enabled:
         for path in sorted(p for p in site.rglob("*") if p.is_file()):
-            out.extend(scan_file(path, path.relative_to(site).as_posix()))
+            shown = path.relative_to(site).as_posix()
+            out.extend(pages[shown] if shown in pages else scan_file(path, shown))
         return out
     base = str(site)
     found: list[tuple[tuple[str, ...], str]] = []
@@ -337,8 +386,11 @@ def scan(site: Path, *, cached: bool = True) -> list[Finding]:
                 shown = name if rel == "." else f"{rel}/{name}"
                 found.append((tuple(shown.split("/")), os.path.join(dirpath, name)))
     for parts, name in sorted(found):  # the order of the uncached scan (sorted paths)
-        if os.path.isfile(name):
-            out.extend(_cached_scan(store, name, "/".join(parts)))
+        shown = "/".join(parts)
+        if shown in pages:
+            out.extend(pages[shown])
+        elif os.path.isfile(name):
+            out.extend(_cached_scan(store, name, shown))
     if store is not None:
         store.save()
     return out

@@ -84,9 +84,11 @@ def verdict_matrix(review: Review, claims_url: str = "claims/") -> str:
 def evidence_map(review: Review) -> str:
     """Each checkable claim (rows, in the article's order) with its evidence sorted by stance (columns),
     each stance listing the kinds of study and how many of each."""
-    head = ('<thead><tr><th scope="col">Claim and verdict</th>'
-            + "".join(f'<th scope="col" class="kcr-map-{s}">{label}</th>' for s, label in STANCE_WORDS)
-            + "</tr></thead>")
+    return evidence_table(evidence_rows(review))
+
+
+def evidence_rows(review: Review, up: str = "") -> list[str]:
+    """The evidence map's rows, one a checkable claim in the article's order (``up``: see :func:`.pager.up`)."""
     rows = []
     for c in article_order(review):
         if not c.data.get("checkable"):
@@ -103,8 +105,16 @@ def evidence_map(review: Review) -> str:
             inner = f'<ul class="kcr-map-list">{"".join(entries)}</ul>' if entries else \
                 '<span class="kcr-muted">none</span>'
             cells.append(f'<td data-label="{attr(label)}" class="kcr-map-{stance}">{inner}</td>')
-        rows.append(f'<tr><th scope="row"><a href="../claims/{attr(c.id)}/">{quoted(c.data["statement"])}</a> '
+        rows.append(f'<tr><th scope="row"><a href="{up}../claims/{attr(c.id)}/">{quoted(c.data["statement"])}</a> '
                     f'{verdict_badge(c.data.get("verdict"), short=True)}</th>{"".join(cells)}</tr>')
+    return rows
+
+
+def evidence_table(rows: list[str]) -> str:
+    """The evidence map's table around some of its rows."""
+    head = ('<thead><tr><th scope="col">Claim and verdict</th>'
+            + "".join(f'<th scope="col" class="kcr-map-{s}">{label}</th>' for s, label in STANCE_WORDS)
+            + "</tr></thead>")
     table = (f'<table class="kcr-table kcr-map" id="kcr-map">{head}<tbody>{"".join(rows)}</tbody></table>')
     return region("Evidence map", table, "kcr-chart kcr-table-wrap kcr-map-wrap")
 

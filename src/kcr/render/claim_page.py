@@ -92,8 +92,10 @@ def redirect(target: str, statement: str) -> str:
 
 
 def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[str, str],
-           cite: PageCitation, jsonld: dict | None = None, chart: str = "") -> str:
-    """The Markdown source (raw HTML blocks) of a claim page."""
+           cite: PageCitation, jsonld: dict | None = None, chart: str = "",
+           coverage_at: dict[int, int] | None = None) -> str:
+    """The Markdown source (raw HTML blocks) of a claim page (``coverage_at``: sentence number → the page of
+    the coverage listing that shows it, when that listing has more than one page)."""
     d = claim.data
     refs = cited_refs(claim, review)
     number = {r.key: i + 1 for i, r in enumerate(refs)}
@@ -121,7 +123,9 @@ def render(claim: Claim, review: Review, formatted: dict[str, str], plain: dict[
     for q in d["quotes"]:
         numbers = [reading[s.number] for s in review.article.sentences_for(q["text"]) if s.number in reading] \
             if review.article else []
-        where = (link(f"../../coverage/#s{numbers[0]}", f"sentence {numbers[0]}") + ", ") if numbers else ""
+        at = (coverage_at or {}).get(numbers[0], 1) if numbers else 1
+        where = (link(f"../../coverage/{f'page/{at}/' if at > 1 else ''}#s{numbers[0]}", f"sentence {numbers[0]}")
+                 + ", ") if numbers else ""
         out.append(f'<blockquote class="kcr-quote"><p>“{esc(q["text"])}”</p>'
                    f'<p class="kcr-where" data-search-exclude>— {where}section “{esc(q["section"])}”</p></blockquote>')
     out.append("</div>\n\n")

@@ -1,16 +1,23 @@
-"""Index pages: all claims, all references, one page per reference, and the coverage map."""
+"""Index pages: all claims, all references, one page per reference, the coverage map and the evidence map.
+
+Each listing is one page for a small review and several for a large one (:mod:`.pager`): every page stays
+light enough for a phone at thousands of claims, and lists its rows without script."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from ..bib import Reference
 from ..check import Review
 from ..claims import Claim
+from ..grade import contradicting
 from ..latex import to_text
+from . import charts, pager
 from .claim_page import DESIGNS, POPULATIONS, STANCES, TOPICS, TYPES, reference_links
 from .html import (
     CERTAINTY,
+    CERTAINTY_SYMBOL,
     VERDICTS,
     attr,
     certainty_badge,
@@ -42,45 +49,92 @@ CLAIM_COLUMNS = [("Claim", "num"), ("Verdict", "num"), ("Certainty", "num"), ("T
                  ("References", "num")]
 
 
-def claims_index(review: Review) -> str:
+def claims_index(review: Review, per_page: int | None = None) -> dict[str, str]:
     """The claims in the article's order: a table on wide screens, one card a claim on narrow ones;
     filterable by verdict, certainty, type and topic (also from the address: ``?verdict=…``) and
-    sortable by any column (the script in ``assets/kcr.js``; without it the whole list shows)."""
-    out = [front_matter("Claims", "Every claim of the reviewed article with its verdict and certainty.", search=NO_SEARCH,
-                        hide=["toc"])]
-    out.append('<h1>Claims</h1>\n\n<div class="kcr-text"><p>Every statement of the reviewed article, as a record '
-               f"with its verdict and the certainty of the evidence: {plural(len(review.claims), 'record')}, listed "
-               "in the order the article makes them. Select a column heading to sort by it (again to reverse); "
-               "the menus narrow the list.</p></div>\n\n")
-    out.append(_filters(review))
-    head = "".join(
-        f'<th scope="col" data-sort="{kind}"' + (' aria-sort="ascending"' if i == 0 else "") + f">{label}"
-        + (' <span class="kcr-sort-note">(article order)</span>' if i == 0 else "") + "</th>"
-        for i, (label, kind) in enumerate(CLAIM_COLUMNS))
-    rows = []
-    for position, c in enumerate(article_order(review), start=1):
-        d = c.data
-        verdict = d.get("verdict") or "none"
-        level = (d.get("certainty") or {}).get("level") or "none"
-        nrefs = len({e["ref"] for e in d.get("evidence") or []})
-        vscore = VERDICTS[verdict][1] if verdict in VERDICTS else 0
-        cert = certainty_badge(None if level == "none" else level, short=True)
-        rows.append(
-            f'<tr data-verdict="{attr(verdict)}" data-certainty="{attr(level)}" data-type="{attr(d["type"])}" '
-            f'data-topic="{attr(d["topic"])}">'
-            f'<td data-label="Claim" data-value="{position}">{link(f"{c.id}/", quoted(d["statement"]))}</td>'
-            f'<td data-label="Verdict" data-value="{vscore}">{verdict_badge(d.get("verdict"), short=True)} {contradicting_marker(d)}</td>'
-            f'<td data-label="Certainty" data-value="{LEVEL_SCORE.get(level, 0)}"'
-            + (f">{cert}" if cert else ' class="kcr-empty"><span class="kcr-muted">none</span>') + "</td>"
-            f'<td data-label="Type" data-value="{attr(d["type"])}">{esc(TYPES[d["type"]])}</td>'
-            f'<td data-label="Topic" data-value="{attr(d["topic"])}">{esc(TOPICS[d["topic"]])}</td>'
-            f'<td data-label="References" data-value="{nrefs}">{nrefs}</td></tr>'
-        )
-    table = (f'<table class="kcr-table kcr-claims" id="kcr-claims"><thead><tr>{head}</tr></thead>'
-             f'<tbody>{"".join(rows)}</tbody></table>')
-    out.append(region("Claims", table) + "\n")
-    out.append(index_section(review))
-    return "".join(out)
+    sortable by any column (the script in ``assets/kcr.js``; without it every row of the page shows).
+
+    docs-relative path → content.  A large review's list is cut into pages (:mod:`.pager`): each page
+    lists its rows without any script, and the script, when the reader first filters or sorts, loads
+    every claim from the data files (``data/claims-index/<k>.json``, none over the byte budget) and
+    filters and sorts them all."""
+    claims = article_order(review)
+    rows = [_claim_row(position, c) for position, c in enumerate(claims, start=1)]
+    pages = pager.split([len(r) for r in rows], pager.rows_per_page("claims", per_page))
+    out: dict[str, str] = {}
+    chunks: list[str] = []
+    if len(pages) > 1:
+        # the file's frame ({"symbols":…,"rows":[]} and a newline) and each row with its comma within the budget
+        frame = len(json.dumps({"symbols": CERTAINTY_SYMBOL, "rows": []}, separators=(",", ":"))) + 1
+        sizes = [len(json.dumps(_claim_data(p, c), separators=(",", ":"))) + 1 for p, c in enumerate(claims, start=1)]
+        for k, part in enumerate(pager.split(sizes, len(sizes), CHUNK_BUDGET - frame), start=1):
+            chunk = {"symbols": CERTAINTY_SYMBOL, "rows": [_claim_data(p + 1, claims[p]) for p in part]}
+            out[f"{CLAIMS_DATA}/{k}.json"] = json.dumps(chunk, separators=(",", ":")) + "\n"
+            chunks.append(f"{k}.json")
+    for k, part in enumerate(pages, start=1):
+        up = pager.up(k)
+        title = "Claims" if k == 1 else f"Claims, page {k} of {len(pages)}"
+        page = [front_matter(title, "Every claim of the reviewed article with its verdict and certainty.",
+                             search=NO_SEARCH, hide=["toc"])]
+        page.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text"><p>Every statement of the reviewed article, as a '
+                    f"record with its verdict and the certainty of the evidence: {plural(len(review.claims), 'record')}, "
+                    "listed in the order the article makes them. Select a column heading to sort by it (again to "
+                    "reverse); the menus narrow the list.</p>"
+                    + pager.status("claims", part, len(claims), k, len(pages)) + "</div>\n\n")
+        page.append(_filters(review))
+        head = "".join(
+            f'<th scope="col" data-sort="{kind}"' + (' aria-sort="ascending"' if i == 0 else "") + f">{label}"
+            + (' <span class="kcr-sort-note">(article order)</span>' if i == 0 else "") + "</th>"
+            for i, (label, kind) in enumerate(CLAIM_COLUMNS))
+        data = ""
+        if chunks:
+            base = f"{up}../{CLAIMS_DATA}/"
+            data = (f' data-total="{len(claims)}" data-base="{attr(up)}" '
+                    f'data-chunks="{attr(" ".join(base + c for c in chunks))}"')
+        body = "".join(rows[i] for i in part)
+        if up:
+            body = body.replace('<a href="', f'<a href="{up}')
+        table = (f'<table class="kcr-table kcr-claims" id="kcr-claims"{data}><thead><tr>{head}</tr></thead>'
+                 f"<tbody>{body}</tbody></table>")
+        page.append(region("Claims", table) + "\n")
+        page.append(pager.nav(len(pages), k, lambda j: f"claims {pages[j - 1].start + 1}–{pages[j - 1].stop}"))
+        if k == 1:
+            page.append(index_section(review))
+        out[pager.path("claims", k)] = "".join(page)
+    return out
+
+
+CLAIMS_DATA = "data/claims-index"
+CHUNK_BUDGET = 400_000  # bytes a data file of the claims index at most
+
+
+def _claim_data(position: int, c: Claim) -> list:
+    """One claim as the claims index's script reads it (see ``assets/kcr.js``): text only, no markup."""
+    d = c.data
+    verdict = d.get("verdict") or "none"
+    return [position, c.id, d["statement"], verdict, VERDICTS[verdict][1] if verdict in VERDICTS else 0,
+            (d.get("certainty") or {}).get("level") or "none", d["type"], d["topic"],
+            len({e["ref"] for e in d.get("evidence") or []}), contradicting(d) if d.get("verdict") else 0]
+
+
+def _claim_row(position: int, c: Claim) -> str:
+    d = c.data
+    verdict = d.get("verdict") or "none"
+    level = (d.get("certainty") or {}).get("level") or "none"
+    nrefs = len({e["ref"] for e in d.get("evidence") or []})
+    vscore = VERDICTS[verdict][1] if verdict in VERDICTS else 0
+    cert = certainty_badge(None if level == "none" else level, short=True)
+    return (
+        f'<tr data-verdict="{attr(verdict)}" data-certainty="{attr(level)}" data-type="{attr(d["type"])}" '
+        f'data-topic="{attr(d["topic"])}">'
+        f'<td data-label="Claim" data-value="{position}">{link(f"{c.id}/", quoted(d["statement"]))}</td>'
+        f'<td data-label="Verdict" data-value="{vscore}">{verdict_badge(d.get("verdict"), short=True)} {contradicting_marker(d)}</td>'
+        f'<td data-label="Certainty" data-value="{LEVEL_SCORE.get(level, 0)}"'
+        + (f">{cert}" if cert else ' class="kcr-empty"><span class="kcr-muted">none</span>') + "</td>"
+        f'<td data-label="Type" data-value="{attr(d["type"])}">{esc(TYPES[d["type"]])}</td>'
+        f'<td data-label="Topic" data-value="{attr(d["topic"])}">{esc(TOPICS[d["topic"]])}</td>'
+        f'<td data-label="References" data-value="{nrefs}">{nrefs}</td></tr>'
+    )
 
 
 def _filters(review: Review) -> str:
@@ -96,19 +150,49 @@ def _filters(review: Review) -> str:
             + '<output class="kcr-count" aria-live="polite"></output></form>\n\n')
 
 
-def references_index(review: Review, formatted: dict[str, str]) -> str:
-    """All references, each with the claims that cite it."""
-    out = [front_matter("References", "Every reference cited by the review, with the claims that cite it.", search=NO_SEARCH)]
-    out.append(f'<h1>References</h1>\n\n<div class="kcr-text"><p>{plural(len(review.refs), "reference")}, each checked against '
-               "the published record named on its page.</p></div>\n\n<ol class=\"kcr-references\">")
-    for key in sorted(review.refs):
+def references_index(review: Review, formatted: dict[str, str], per_page: int | None = None) -> dict[str, str]:
+    """All references by citation key, each with the claims that cite it; docs-relative path → content.
+    A large list is cut into pages (:mod:`.pager`), with a jump list by the keys' first letters."""
+    keys = sorted(review.refs)
+
+    def item(key: str, up: str) -> str:
         ref = review.refs[key]
-        citing = review.citing(key)
-        claims = ", ".join(link(f"../claims/{c.id}/", quoted(c.data["statement"])) for c, _ in citing)
-        out.append(f'<li id="{attr(key)}">{formatted[key]} {reference_links(ref)} {notice_flag(ref)} '
-                   f'{link(f"{key}/", "Details")}<br><small>Cited by: {claims}</small></li>')
-    out.append("</ol>\n")
-    return "".join(out)
+        claims = ", ".join(link(f"{up}../claims/{c.id}/", quoted(c.data["statement"])) for c, _ in review.citing(key))
+        return (f'<li id="{attr(key)}">{formatted[key]} {reference_links(ref)} {notice_flag(ref)} '
+                f'{link(f"{up}{key}/", "Details")}<br><small>Cited by: {claims}</small></li>')
+
+    pages = pager.split([len(item(k, "")) for k in keys], pager.rows_per_page("references", per_page))
+    on_page = {keys[i]: k for k, part in enumerate(pages, start=1) for i in part}
+    out = {}
+    for k, part in enumerate(pages, start=1):
+        up = pager.up(k)
+        title = "References" if k == 1 else f"References, page {k} of {len(pages)}"
+        page = [front_matter(title, "Every reference cited by the review, with the claims that cite it.",
+                             search=NO_SEARCH)]
+        page.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text"><p>{plural(len(review.refs), "reference")}, '
+                    "each checked against the published record named on its page.</p>"
+                    + pager.status("references", part, len(keys), k, len(pages))
+                    + (_letters(keys, on_page, k) if len(pages) > 1 else "") + "</div>\n\n")
+        page.append(f'<ol class="kcr-references" start="{part.start + 1}">' if part.start else '<ol class="kcr-references">')
+        page.extend(item(keys[i], up) for i in part)
+        page.append("</ol>\n")
+        page.append(pager.nav(len(pages), k, lambda j: _key_range(keys, pages[j - 1])))
+        out[pager.path("references", k)] = "".join(page)
+    return out
+
+
+def _key_range(keys: list[str], rows: range) -> str:
+    return f"references {keys[rows.start]} to {keys[rows.stop - 1]}" if len(rows) else "no references"
+
+
+def _letters(keys: list[str], on_page: dict[str, int], current: int) -> str:
+    """Jump list: each first letter of the keys, linked to its first reference wherever it is listed."""
+    first: dict[str, str] = {}
+    for key in keys:
+        first.setdefault(key[:1].upper(), key)
+    links = " ".join(link(("" if on_page[key] == current else pager.href(current, on_page[key])) + f"#{key}", esc(letter),
+                          title=f"references from {key}") for letter, key in first.items())
+    return f'<p class="kcr-letters">Jump to keys starting with: {links}</p>'
 
 
 def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) -> str:
@@ -143,55 +227,99 @@ def reference_page(ref: Reference, review: Review, formatted: dict[str, str]) ->
     return "".join(out)
 
 
-def coverage_page(review: Review, set_aside: dict[int, str]) -> str:
-    """The article sentence by sentence, each linked to its record or set aside with a reason.
+def coverage_page(review: Review, set_aside: dict[int, str], per_page: int | None = None,
+                  covered: dict[int, list[Claim]] | None = None) -> dict[str, str]:
+    """The article sentence by sentence, each linked to its record or set aside with a reason;
+    docs-relative path → content (a long article, or one covered by thousands of claims, is cut into
+    pages: :func:`coverage_pages`).
 
     Sentences are numbered as the page counts them (headings are shown but neither counted nor
     numbered), so the last number equals the total in the summary."""
     art = review.article
     assert art is not None
-    covered = coverage(review)
-    numbers = reading_numbers(art)
     body = [s for s in art.sentences if not s.heading]
+    covered = coverage(review) if covered is None else covered
     n_cov = sum(1 for s in body if covered.get(s.number))
     n_set = sum(1 for s in body if not covered.get(s.number) and s.number in set_aside)
     n_none = len(body) - n_cov - n_set
-    out = [front_matter("Coverage of the article", "The reviewed article sentence by sentence, each linked to its record.",
-                        search=NO_SEARCH)]
-    out.append('<h1>Coverage of the article</h1>\n\n<div class="kcr-text">'
-               "<p>The reviewed article, sentence by sentence. Each sentence links to the record or records that "
-               "review it, and is coloured by the verdict; sentences not reviewed say why.</p>"
-               f'<p class="kcr-coverage-stats"><strong>{n_cov} of {plural(len(body), "sentence")}</strong> '
-               f"({100 * n_cov / max(1, len(body)):.0f}%) {'is' if n_cov == 1 else 'are'} covered by a record; "
-               f"{n_set} {'is' if n_set == 1 else 'are'} set aside with a reason; "
-               f"{n_none} {'is' if n_none == 1 else 'are'} neither. Headings are shown but not counted.</p>"
-               '<p>The article: title, author, publisher, web address and date are unknown (the text was supplied '
-               "without them). A copy of the text as reviewed is kept in the project repository "
-               "(<code>source/article.txt</code>).</p></div>\n\n")
-    out.append('<div class="kcr-coverage">')
+    rows, pages, _ = _coverage_split(review, set_aside, covered, per_page)
+    numbers = reading_numbers(art)
+    out = {}
+    for k, part in enumerate(pages, start=1):
+        title = "Coverage of the article" if k == 1 else f"Coverage of the article, page {k} of {len(pages)}"
+        page = [front_matter(title, "The reviewed article sentence by sentence, each linked to its record.",
+                             search=NO_SEARCH)]
+        page.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text">'
+                    "<p>The reviewed article, sentence by sentence. Each sentence links to the record or records that "
+                    "review it, and is coloured by the verdict; sentences not reviewed say why.</p>"
+                    f'<p class="kcr-coverage-stats"><strong>{n_cov} of {plural(len(body), "sentence")}</strong> '
+                    f"({100 * n_cov / max(1, len(body)):.0f}%) {'is' if n_cov == 1 else 'are'} covered by a record; "
+                    f"{n_set} {'is' if n_set == 1 else 'are'} set aside with a reason; "
+                    f"{n_none} {'is' if n_none == 1 else 'are'} neither. Headings are shown but not counted.</p>")
+        if k == 1:
+            page.append('<p>The article: title, author, publisher, web address and date are unknown (the text was '
+                        "supplied without them). A copy of the text as reviewed is kept in the project repository "
+                        "(<code>source/article.txt</code>).</p>")
+        if len(pages) > 1:
+            shown = [numbers[art.sentences[i].number] for i in part if not art.sentences[i].heading]
+            span = f"sentences {shown[0]}–{shown[-1]}" if shown else "headings only"
+            page.append(f'<p class="kcr-pager-status">This page: {span} (page {k} of {len(pages)}); '
+                        "the pager below lists every page.</p>")
+        page.append("</div>\n\n")
+        up = pager.up(k)
+        page.append('<div class="kcr-coverage">' + "".join(rows[i].replace("{up}", up) for i in part) + "</div>\n")
+
+        def label(j: int) -> str:
+            nums = [numbers[art.sentences[i].number] for i in pages[j - 1] if not art.sentences[i].heading]
+            return f"sentences {nums[0]}–{nums[-1]}" if nums else "headings"
+
+        page.append(pager.nav(len(pages), k, label))
+        out[pager.path("coverage", k)] = "".join(page)
+    return out
+
+
+def coverage_pages(review: Review, per_page: int | None = None,
+                   covered: dict[int, list[Claim]] | None = None) -> dict[int, int]:
+    """Sentence number as the coverage page shows it → the page (from 1) that shows it."""
+    if review.article is None:
+        return {}
+    _, _, where = _coverage_split(review, review.set_aside, coverage(review) if covered is None else covered,
+                                  per_page)
+    return where
+
+
+def _coverage_split(review: Review, set_aside: dict[int, str], covered: dict[int, list[Claim]],
+                    per_page: int | None) -> tuple[list[str], list[range], dict[int, int]]:
+    """The coverage page's rows (links prefixed by ``{up}``), cut into pages, and each numbered sentence's page."""
+    art = review.article
+    assert art is not None
+    numbers = reading_numbers(art)
+    rows = []
     for s in art.sentences:
         if s.heading:
             text = s.text[2:].strip() if s.text.startswith("- ") else s.text
             kind = "contents entry" if s.text.startswith("- ") else "heading"
-            out.append(f'<p class="kcr-heading"><strong>{esc(text)}</strong> '
-                       f'<small>({kind}, not reviewed)</small></p>')
+            rows.append(f'<p class="kcr-heading"><strong>{esc(text)}</strong> '
+                        f'<small>({kind}, not reviewed)</small></p>')
             continue
         n = numbers[s.number]
         claims = covered.get(s.number, [])
         if claims:
             worst = min(claims, key=lambda c: VERDICTS.get(c.data.get("verdict") or "", ("", 7))[1])
             verdict = worst.data.get("verdict") or "none"
-            links = " ".join(link(f"../claims/{c.id}/", verdict_badge(c.data.get("verdict")) + contradicting_marker(c.data)
-                                  + " " + quoted(c.data["statement"]),
+            links = " ".join(link(f"{{up}}../claims/{c.id}/", verdict_badge(c.data.get("verdict"))
+                                  + contradicting_marker(c.data) + " " + quoted(c.data["statement"]),
                                   class_="kcr-cov-link") for c in claims)
-            out.append(f'<p class="kcr-sentence kcr-verdict-{attr(verdict)}" id="s{n}">'
-                       f'<span class="kcr-snum">{n}</span> {esc(s.text)}<br><small>{links}</small></p>')
+            rows.append(f'<p class="kcr-sentence kcr-verdict-{attr(verdict)}" id="s{n}">'
+                        f'<span class="kcr-snum">{n}</span> {esc(s.text)}<br><small>{links}</small></p>')
         else:
             reason = set_aside.get(s.number, "Not yet reviewed.")
-            out.append(f'<p class="kcr-sentence kcr-unreviewed" id="s{n}"><span class="kcr-snum">{n}</span> '
-                       f'{esc(s.text)}<br><small><span class="kcr-badge">Not reviewed</span> {esc(reason)}</small></p>')
-    out.append("</div>\n")
-    return "".join(out)
+            rows.append(f'<p class="kcr-sentence kcr-unreviewed" id="s{n}"><span class="kcr-snum">{n}</span> '
+                        f'{esc(s.text)}<br><small><span class="kcr-badge">Not reviewed</span> {esc(reason)}</small></p>')
+    pages = pager.split([len(r) for r in rows], pager.rows_per_page("coverage", per_page))
+    where = {numbers[art.sentences[i].number]: k for k, part in enumerate(pages, start=1) for i in part
+             if not art.sentences[i].heading}
+    return rows, pages, where
 
 
 def coverage(review: Review) -> dict[int, list[Claim]]:
@@ -207,26 +335,39 @@ def coverage(review: Review) -> dict[int, list[Claim]]:
     return out
 
 
-def evidence_page(review: Review, table: str) -> str:
-    """The evidence map, and the downloads."""
-    out = [front_matter("Evidence map", "Every claim's studies by stance toward the claim and by design.", hide=["toc"],
-                        search=NO_SEARCH)]
+def evidence_page(review: Review, per_page: int | None = None) -> dict[str, str]:
+    """The evidence map, and the downloads; docs-relative path → content (a large map cut into pages)."""
+    rows = charts.evidence_rows(review)
+    pages = pager.split([len(r) for r in rows], pager.rows_per_page("evidence", per_page))
     n_items = sum(len(c.data.get("evidence") or []) for c in review.claims)
-    out.append('<h1>Evidence map</h1>\n\n<div class="kcr-text"><p>Each row is a checkable claim, in the order the '
-               "article makes them, with its verdict. The columns sort the studies cited for it by what they show "
-               "about the claim as worded: they <strong>support</strong> it, <strong>contradict</strong> it, are "
-               "<strong>mixed</strong> (both directions, or a benefit with a harm that qualifies it), or give "
-               "<strong>context</strong> only (they do not test the claim); each lists the kinds of study and how "
-               f"many of each. {plural(n_items, 'evidence item')} from {plural(len(review.refs), 'reference')}. "
-               'The <a href="../methodology/">methodology</a> defines each stance.</p></div>\n\n')
-    out.append(table + "\n\n")
-    out.append('<h2 id="downloads">Downloads</h2>\n\n<div class="kcr-text"><ul>'
-               f'<li>{link("../data/review.json", "The whole review as JSON")} (claims, evidence and references)</li>'
-               f'<li>{link("../data/references.bib", "All references as BibTeX")}</li>'
-               f'<li>{link("../data/references.json", "All references as CSL-JSON")}</li>'
-               "</ul><p>The record format is published as a JSON Schema in the repository "
-               "(<code>schema/claim.schema.json</code>).</p></div>\n")
-    return "".join(out)
+    out = {}
+    for k, part in enumerate(pages, start=1):
+        up = pager.up(k)
+        title = "Evidence map" if k == 1 else f"Evidence map, page {k} of {len(pages)}"
+        page = [front_matter(title, "Every claim's studies by stance toward the claim and by design.", hide=["toc"],
+                             search=NO_SEARCH)]
+        page.append(f'<h1>{esc(title)}</h1>\n\n<div class="kcr-text"><p>Each row is a checkable claim, in the order the '
+                    "article makes them, with its verdict. The columns sort the studies cited for it by what they show "
+                    "about the claim as worded: they <strong>support</strong> it, <strong>contradict</strong> it, are "
+                    "<strong>mixed</strong> (both directions, or a benefit with a harm that qualifies it), or give "
+                    "<strong>context</strong> only (they do not test the claim); each lists the kinds of study and how "
+                    f"many of each. {plural(n_items, 'evidence item')} from {plural(len(review.refs), 'reference')}. "
+                    f'The <a href="{up}../methodology/">methodology</a> defines each stance.</p>'
+                    + pager.status("claims", part, len(rows), k, len(pages)) + "</div>\n\n")
+        part_rows = rows[part.start:part.stop]
+        if up:
+            part_rows = [r.replace('<a href="../claims/', f'<a href="{up}../claims/', 1) for r in part_rows]
+        page.append(charts.evidence_table(part_rows) + "\n\n")
+        page.append(pager.nav(len(pages), k, lambda j: f"claims {pages[j - 1].start + 1}–{pages[j - 1].stop}"))
+        if k == 1:
+            page.append('<h2 id="downloads">Downloads</h2>\n\n<div class="kcr-text"><ul>'
+                        f'<li>{link("../data/review.json", "The whole review as JSON")} (claims, evidence and references)</li>'
+                        f'<li>{link("../data/references.bib", "All references as BibTeX")}</li>'
+                        f'<li>{link("../data/references.json", "All references as CSL-JSON")}</li>'
+                        "</ul><p>The record format is published as a JSON Schema in the repository "
+                        "(<code>schema/claim.schema.json</code>).</p></div>\n")
+        out[pager.path("evidence", k)] = "".join(page)
+    return out
 
 
 # The article's central claims, shown first on the home page in the article's order. A record renamed
