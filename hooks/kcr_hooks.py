@@ -25,9 +25,11 @@ from kcr import generate, scan, serve_status
 if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
     from wsgiref.types import StartResponse, WSGIEnvironment
 
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +124,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         _edit_paths.update(generate.read_manifest(docs))
         return
     try:
-        out = generate.generate(ROOT, docs)
+        generated, _served.generated = _served.generated, None  # one _rebuild_changed has just made
+        out = generated or generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         _refuse("The records do not pass the checker", str(exc).splitlines())
         # serving: the pages of the last good generation stay, the served site shows the problems
@@ -137,6 +140,10 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
                 path.write_text("", encoding="utf-8")
         return
     _edit_paths.update(out.edit_paths)
+    if serve_status.serving():  # the pages the generator removed: a dirty build would leave them in the site
+        from kcr import rebuild
+
+        rebuild.remove_stale(Path(config["site_dir"]), out.removed)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
@@ -158,7 +165,18 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for file in files:
         if file.is_documentation_page():
             file.edit_uri = _edit_paths.get(file.src_uri, f"docs/{file.src_uri}")
+    _served.files = files
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -> Navigation:
+    _served.nav = nav
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
+    _served.config, _served.env = config, env
+    return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -196,11 +214,14 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site: the pages were scanned as they
     # were written (on_post_page); the other files are read here (unchanged ones are not scanned again:
     # their findings are kept by content in the user's cache folder)
-    findings = scan.scan(Path(config["site_dir"]), written=_written.pages)
+    _refuse_findings(scan.scan(Path(config["site_dir"]), written=_written.pages))
+    serve_status.finish()
+
+
+def _refuse_findings(findings: list[scan.Finding]) -> None:
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
-    serve_status.finish()
 
 
 class _Indexing:
@@ -247,6 +268,91 @@ def _index_later(site: Path) -> None:
         timer.start()
 
 
+class _Served:
+    """What `kcr serve`'s last full build rendered with: its configuration, files, navigation and theme, and the
+    digest of the hand-written inputs it was built from (None: the next rebuild is a full one)."""
+
+    config: MkDocsConfig | None = None
+    files: Files | None = None
+    nav: Navigation | None = None
+    env: Environment | None = None
+    stamp: str | None = None
+    generated: generate.Output | None = None  # a generation the next full build uses instead of making its own
+
+
+_served = _Served()
+
+
+def _rebuild_changed() -> bool:
+    """`kcr serve` after an edit: when the hand-written inputs are those of the last full build and the records
+    changed only files the site already has, check and generate, then render only the pages (and copy only the
+    files) the generator wrote, with the last build's configuration, navigation and theme; a page that did not
+    change is neither read, rendered nor scanned again.  False: a full build is needed (it then uses this
+    generation).  The search index catches up when edits pause, as after a full build."""
+    from kcr import rebuild
+
+    served = _served
+    config, files, nav, env = served.config, served.files, served.nav, served.env
+    if served.stamp is None or config is None or files is None or nav is None or env is None:
+        return False
+    docs, site = Path(config["docs_dir"]), Path(config["site_dir"])
+    if rebuild.inputs_digest(ROOT, docs) != served.stamp:
+        return False
+    try:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+    except ImportError:  # pragma: no cover - another MkDocs: its full build
+        return False
+    with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
+        if _indexing.timer is not None:
+            _indexing.timer.cancel()
+            _indexing.timer = None
+    try:
+        out = generate.generate(ROOT, docs)
+    except generate.BuildError as exc:
+        # the pages of the last good generation stay (the site is theirs); the served site shows the problems
+        _refuse("The records do not pass the checker", str(exc).splitlines())
+        return True
+    published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
+    todo = rebuild.plan(out.written, out.removed, published)
+    if todo is None:
+        served.generated = out
+        return False
+    _edit_paths.clear()
+    _edit_paths.update(out.edit_paths)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    in_nav = {id(p) for p in nav.pages}
+    _written.pages = scan.Written(site)
+    findings: list[scan.Finding] = []
+    for rel in todo:
+        file = files.get_file_from_path(rel)
+        assert file is not None  # plan() names only files the site has
+        if not file.is_documentation_page():
+            file.copy_file()
+            findings += scan.scan_file(Path(file.abs_dest_path), file.dest_uri)
+            continue
+        if file.page is None:
+            from mkdocs.structure.pages import Page
+
+            Page(None, file, config)
+        page = file.page
+        assert page is not None
+        title = page.title
+        _populate_page(page, config, files)
+        if id(page) in in_nav and title is not None and page.title != title:  # the navigation of every page names it: build them all
+            served.stamp = None
+            return False
+        _build_page(page, config, doc_files, nav, env)
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    for shown in sorted(_written.pages.findings):
+        findings += _written.pages.findings[shown]
+    _written.pages = None
+    log.info("Rebuilt %d changed file(s) of %d (kcr serve)", len(todo), len(published))
+    _refuse_findings(findings)
+    _index_later(site)
+    return True
+
+
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
              **kwargs: Any) -> LiveReloadServer:
     for name in ("claims", "references.bib", "source", "schema", "research"):
@@ -267,11 +373,11 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[
                     server.watch(str(sub))
         else:
             server.watch(str(entry))
-    _show_problems(server)
+    _show_problems(server, docs)
     return server
 
 
-def _show_problems(server: LiveReloadServer) -> None:
+def _show_problems(server: LiveReloadServer, docs: Path) -> None:
     """While the last build was refused, every page request gets the list of problems (never a hang).
 
     mkdocs' dev server leaves requests waiting when a rebuild raises, and injects an inline
@@ -282,7 +388,15 @@ def _show_problems(server: LiveReloadServer) -> None:
     def guarded_build() -> None:
         serve_status.begin()
         try:
+            if _rebuild_changed():
+                return
+            from kcr import rebuild
+
+            stamp = rebuild.inputs_digest(ROOT, docs)
+            _served.stamp = None
             build()
+            if not serve_status.current()[2]:  # passed: the next edit of the records may take the short way
+                _served.stamp = stamp
         except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:

@@ -27,6 +27,8 @@ from .render import charts, cite, claim_page, downloads, index_pages, pagecite, 
 DEFAULT_SITE_URL = "https://example.invalid/"
 HOME_ANSWER = "assets/generated/.home-answer.html"
 HOME_CHART = "assets/generated/.home-chart.html"
+# hand-written pages that include generated parts (so they change when those parts do)
+INCLUDED_BY = {HOME_ANSWER: "index.md", HOME_CHART: "index.md"}
 
 
 def site_url(root: Path) -> str:
@@ -220,11 +222,12 @@ def write(out: Output, docs: Path) -> None:
             last[rel] = (content, st.st_size, st.st_mtime_ns)
     for rel in [r for r in last if r not in out.pages]:
         del last[rel]
-    home = docs / "index.md"
-    if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
-        # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
-        # file changed, so mark it changed (its content is left as it is)
-        os.utime(home)
+    for page in sorted({INCLUDED_BY[rel] for rel in out.written if rel in INCLUDED_BY}):
+        home = docs / page
+        if home.exists():
+            # the page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
+            # file changed, so mark it changed (its content is left as it is)
+            os.utime(home)
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
