@@ -115,6 +115,10 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
+    if serve_status.serving():  # what this full build is made from (see _Served)
+        from kcr import rebuild
+
+        _served.stamp, _served.building_from = None, rebuild.inputs_digest(ROOT, docs)
     with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
         if _indexing.timer is not None:
             _indexing.timer.cancel()
@@ -277,18 +281,23 @@ class _Served:
     nav: Navigation | None = None
     env: Environment | None = None
     stamp: str | None = None
+    building_from: str | None = None  # the digest of the hand-written inputs of the full build under way
     generated: generate.Output | None = None  # a generation the next full build uses instead of making its own
+    listings_due = False  # the edited records' own pages are shown: the pages made from the whole review are next
 
 
 _served = _Served()
 
 
-def _rebuild_changed() -> bool:
+def _rebuild_changed(records_only: bool) -> bool:
     """`kcr serve` after an edit: when the hand-written inputs are those of the last full build and the records
     changed only files the site already has, check and generate, then render only the pages (and copy only the
     files) the generator wrote, with the last build's configuration, navigation and theme; a page that did not
     change is neither read, rendered nor scanned again.  False: a full build is needed (it then uses this
-    generation).  The search index catches up when edits pause, as after a full build."""
+    generation).  The search index catches up when edits pause, as after a full build.
+
+    ``records_only``: only the records' own pages (generate.render_all), so an edited record's page is shown
+    at once; the pages made from the whole review (listings, home page, downloads) follow in the next call."""
     from kcr import rebuild
 
     served = _served
@@ -308,7 +317,16 @@ def _rebuild_changed() -> bool:
             _indexing.timer.cancel()
             _indexing.timer = None
     try:
-        out = generate.generate(ROOT, docs)
+        if records_only:
+            from kcr import check
+
+            review = check.load(ROOT)
+            if not review.ok:
+                raise generate.BuildError("\n".join(str(p) for p in review.problems))
+            out = generate.render_all(review, records_only=True)
+            generate.write(out, docs, partial=True)
+        else:
+            out = generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         # the pages of the last good generation stay (the site is theirs); the served site shows the problems
         _refuse("The records do not pass the checker", str(exc).splitlines())
@@ -316,9 +334,10 @@ def _rebuild_changed() -> bool:
     published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
     todo = rebuild.plan(out.written, out.removed, published)
     if todo is None:
-        served.generated = out
+        served.generated = None if records_only else out
         return False
-    _edit_paths.clear()
+    if not records_only:
+        _edit_paths.clear()
     _edit_paths.update(out.edit_paths)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     in_nav = {id(p) for p in nav.pages}
@@ -353,6 +372,17 @@ def _rebuild_changed() -> bool:
     return True
 
 
+def _build_again(server: LiveReloadServer) -> None:
+    """Ask the dev server for another build as soon as this one is done (its own build loop runs it)."""
+    cond = getattr(server, "_rebuild_cond", None)
+    if cond is None:  # pragma: no cover - another MkDocs: the listings follow the next edit
+        _served.listings_due = False
+        return
+    with cond:
+        server._want_rebuild = True
+        cond.notify_all()
+
+
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
              **kwargs: Any) -> LiveReloadServer:
     for name in ("claims", "references.bib", "source", "schema", "research"):
@@ -373,30 +403,36 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[
                     server.watch(str(sub))
         else:
             server.watch(str(entry))
-    _show_problems(server, docs)
+    _show_problems(server)
     return server
 
 
-def _show_problems(server: LiveReloadServer, docs: Path) -> None:
+def _show_problems(server: LiveReloadServer) -> None:
     """While the last build was refused, every page request gets the list of problems (never a hang).
 
     mkdocs' dev server leaves requests waiting when a rebuild raises, and injects an inline
     live-reload script the pages' policy refuses; both are replaced here.
     """
     build = server.builder
+    served = _served
+    if not serve_status.current()[2]:  # the first build passed
+        served.stamp = served.building_from
 
     def guarded_build() -> None:
         serve_status.begin()
         try:
-            if _rebuild_changed():
+            if served.listings_due:  # the second half of the last edit's rebuild
+                served.listings_due = False
+                if _rebuild_changed(records_only=False):
+                    return
+            elif _rebuild_changed(records_only=True):
+                if not serve_status.failing():
+                    served.listings_due = True
+                    _build_again(server)
                 return
-            from kcr import rebuild
-
-            stamp = rebuild.inputs_digest(ROOT, docs)
-            _served.stamp = None
             build()
             if not serve_status.current()[2]:  # passed: the next edit of the records may take the short way
-                _served.stamp = stamp
+                _served.stamp = served.building_from
         except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:

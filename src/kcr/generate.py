@@ -83,8 +83,12 @@ _MEMO = _Memo()
 _IMAGES: dict[str, bytes] = {}  # preview images drawn or read in this process, by the fingerprint of their card
 
 
-def render_all(review: check.Review) -> Output:
-    """Every generated page of a checked review, in memory."""
+def render_all(review: check.Review, records_only: bool = False) -> Output:
+    """Every generated page of a checked review, in memory.
+
+    ``records_only``: only each record's own pages and files (claims, research records, withdrawals, references),
+    not the pages and files made from the whole review (the listings, the home page's parts, the downloads, the
+    preview images): `kcr serve` shows an edited record's page first, then the pages that list it."""
     out = Output()
     bib_key, art_key = review.keys.get("bib", ""), review.keys.get("article", "")
     code = fingerprint()
@@ -123,14 +127,16 @@ def render_all(review: check.Review) -> Output:
     for path, (text, source) in withdrawn_page.pages(review).items():
         out.pages[path] = text
         out.edit_paths[path] = source
-    out.pages["claims/index.md"] = index_pages.claims_index(review)
-    out.edit_paths["claims/index.md"] = "claims/"
     for key, ref in review.refs.items():
         path = f"references/{key}.md"
         citing = ",".join(c.key or "?" for c, _ in review.citing(key))
         out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
                                     functools.partial(index_pages.reference_page, ref, review, formatted))
         out.edit_paths[path] = "references.bib"
+    if records_only:
+        return out  # (the memo keeps its entries: the whole review's pages are rendered next)
+    out.pages["claims/index.md"] = index_pages.claims_index(review)
+    out.edit_paths["claims/index.md"] = "claims/"
     out.pages["references/index.md"] = index_pages.references_index(review, formatted)
     out.edit_paths["references/index.md"] = "references.bib"
     out.pages["coverage/index.md"] = index_pages.coverage_page(review, review.set_aside)
@@ -187,20 +193,23 @@ MANIFEST = ".kcr-manifest.json"  # a dotfile: MkDocs does not publish it
 _WRITTEN: dict[str, dict[str, tuple[str | bytes, int, int]]] = {}
 
 
-def write(out: Output, docs: Path) -> None:
+def write(out: Output, docs: Path, partial: bool = False) -> None:
     """Write changed pages under ``docs``, remove stale files in the generated folders, and record
     which generated page comes from which source (the manifest) for the MkDocs adapter.
 
     A page this process wrote before, whose file has the same size and modification time as it
     left it, and whose new content is the very same object (a remembered render) or equal, is not
-    read again (``kcr serve`` at thousands of pages)."""
+    read again (``kcr serve`` at thousands of pages).  ``partial``: ``out`` holds only some of the
+    pages (:func:`render_all`'s ``records_only``): they are written, nothing is removed."""
     last = _WRITTEN.setdefault(str(docs.resolve()), {})
+    keep = os.environ.get("KCR_NO_CACHE") != "1"
     made: set[str] = set()
+    base = str(docs)
     for rel, content in sorted(out.pages.items()):
-        target = docs / rel
+        target = os.path.join(base, rel)
         folder = os.path.dirname(rel)
         if folder not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             made.add(folder)
         before = last.get(rel)
         if before is not None and (before[0] is content or before[0] == content):
@@ -210,34 +219,39 @@ def write(out: Output, docs: Path) -> None:
                 st = None
             if st is not None and (st.st_size, st.st_mtime_ns) == before[1:]:
                 continue
-        if isinstance(content, bytes):
-            if not target.exists() or target.read_bytes() != content:
-                target.write_bytes(content)
-                out.written.append(rel)
-        elif not target.exists() or target.read_text(encoding="utf-8") != content:
-            target.write_text(content, encoding="utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        try:
+            with open(target, "rb") as f:
+                same = f.read() == data
+        except OSError:
+            same = False
+        if not same:
+            with open(target, "wb") as f:
+                f.write(data)
             out.written.append(rel)
-        if os.environ.get("KCR_NO_CACHE") != "1":
+        if keep:
             st = os.stat(target)
             last[rel] = (content, st.st_size, st.st_mtime_ns)
-    for rel in [r for r in last if r not in out.pages]:
-        del last[rel]
     for page in sorted({INCLUDED_BY[rel] for rel in out.written if rel in INCLUDED_BY}):
         home = docs / page
         if home.exists():
             # the page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
             # file changed, so mark it changed (its content is left as it is)
             os.utime(home)
+    if partial:
+        return
+    for rel in [r for r in last if r not in out.pages]:
+        del last[rel]
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
         manifest.write_text(text, encoding="utf-8")
     start = len(str(docs)) + 1
     for folder in OWNED:
-        base = docs / folder
-        if not base.exists():
+        base_ = docs / folder
+        if not base_.exists():
             continue
-        for dirpath, _, names in os.walk(base):
+        for dirpath, _, names in os.walk(base_):
             for name in sorted(names):
                 path = os.path.join(dirpath, name)
                 rel = path[start:].replace(os.sep, "/")
