@@ -98,7 +98,9 @@ def render_all(review: check.Review, records_only: bool = False) -> Output:
         formatted = cite.format_html(refs, Cache(review.root, "references"))
         return formatted, {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
 
-    formatted, plain = _MEMO.get((code, "formatted", bib_key), formatting)
+    # what depends on references.bib alone is also kept for the next process (the next `kcr build`)
+    formatted, plain = _MEMO.get((code, "formatted", bib_key),
+                                 _from(review.root, "formatted", (code, bib_key), formatting))
     url = site_url(review.root)
     accessed = pagecite.build_date(review.root)
     cards = {}
@@ -148,11 +150,33 @@ def render_all(review: check.Review, records_only: bool = False) -> Output:
     out.pages[HOME_ANSWER] = index_pages.home_answer(review)
     out.pages[HOME_CHART] = charts.verdict_matrix(review)
     out.pages.update(downloads.review_files(review))
-    out.pages.update(_MEMO.get((code, "reference files", bib_key), lambda: downloads.reference_files(review)))
+    out.pages.update(_MEMO.get((code, "reference files", bib_key),
+                               _from(review.root, "reference-files", (code, bib_key),
+                                     lambda: downloads.reference_files(review))))
     cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
     out.pages.update(_images(cards, preview.ImageCache(review.root)))
     _MEMO.done()
     return out
+
+
+def _from(root: Path, name: str, parts: tuple[str, ...], make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make``, its result kept in the user's cache folder (``generated-<name>``, one result) by a digest of
+    ``parts``, each naming content (kcr's code, references.bib's cache key), so another process (the next
+    ``kcr build``) reads it back instead of making it again.  Results are JSON: a tuple comes back as a tuple."""
+
+    def get() -> Any:
+        if not all(parts) or os.environ.get("KCR_NO_CACHE") == "1":
+            return make()
+        stored = Cache(root, f"generated-{name}")
+        key = digest(*parts)
+        value = stored.get(key)
+        if value is None:
+            value = make()
+            stored.put(key, value)
+            stored.save()
+        return tuple(value) if isinstance(value, list) else value
+
+    return get
 
 
 def _claim_outputs(claim: Any, review: check.Review, formatted: dict[str, str], plain: dict[str, str], url: str,
