@@ -284,6 +284,8 @@ class _Served:
     building_from: str | None = None  # the digest of the hand-written inputs of the full build under way
     generated: generate.Output | None = None  # a generation the next full build uses instead of making its own
     listings_due = False  # the edited records' own pages are shown: the pages made from the whole review are next
+    listings_now = False  # ... and edits have paused for LISTINGS_DELAY seconds: build them now
+    listings_timer: threading.Timer | None = None
 
 
 _served = _Served()
@@ -372,15 +374,30 @@ def _rebuild_changed(records_only: bool) -> bool:
     return True
 
 
-def _build_again(server: LiveReloadServer) -> None:
-    """Ask the dev server for another build as soon as this one is done (its own build loop runs it)."""
-    cond = getattr(server, "_rebuild_cond", None)
-    if cond is None:  # pragma: no cover - another MkDocs: the listings follow the next edit
-        _served.listings_due = False
-        return
-    with cond:
-        server._want_rebuild = True
-        cond.notify_all()
+LISTINGS_DELAY = 3.0  # seconds without an edit before `kcr serve` renders the pages made from the whole review
+
+
+def _listings_later(server: LiveReloadServer) -> None:
+    """Once edits pause (LISTINGS_DELAY seconds after the last rebuild), ask the dev server for the build of the
+    pages made from the whole review; an edit before then restarts the wait (its own page is shown first)."""
+
+    def due() -> None:
+        with _indexing_lock:
+            _served.listings_now = True
+        cond = getattr(server, "_rebuild_cond", None)
+        if cond is None:  # pragma: no cover - another MkDocs: the listings follow the next edit
+            return
+        with cond:  # the dev server's build loop runs the build
+            server._want_rebuild = True
+            cond.notify_all()
+
+    with _indexing_lock:
+        if _served.listings_timer is not None:
+            _served.listings_timer.cancel()
+        timer = threading.Timer(LISTINGS_DELAY, due)
+        timer.daemon = True
+        _served.listings_timer = timer
+        timer.start()
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
@@ -421,15 +438,18 @@ def _show_problems(server: LiveReloadServer) -> None:
     def guarded_build() -> None:
         serve_status.begin()
         try:
-            if served.listings_due:  # the second half of the last edit's rebuild
+            with _indexing_lock:
+                now, served.listings_now = served.listings_due and served.listings_now, False
+            if now:  # the second half of the last edits' rebuild (it also renders any edit since)
                 served.listings_due = False
                 if _rebuild_changed(records_only=False):
                     return
             elif _rebuild_changed(records_only=True):
                 if not serve_status.failing():
                     served.listings_due = True
-                    _build_again(server)
+                    _listings_later(server)
                 return
+            served.listings_due = False  # a full build renders every page
             build()
             if not serve_status.current()[2]:  # passed: the next edit of the records may take the short way
                 _served.stamp = served.building_from

@@ -55,15 +55,22 @@ class DevServer:
         return config
 
     def rebuild(self) -> bool:
-        """One build, as after a save; True when the hook asked for another one right after it."""
-        self.server._want_rebuild = False
+        """One build, as after a save; True when the pages made from the whole review are due once edits pause."""
         self.server.builder()
-        return bool(self.server._want_rebuild)
+        return bool(self.hooks._served.listings_due)
+
+    def listings(self) -> None:
+        """The build the hook asks for once edits have paused (without waiting for its timer)."""
+        assert self.hooks._served.listings_due
+        self.hooks._served.listings_timer.cancel()
+        self.hooks._served.listings_now = True
+        self.server.builder()
+        assert not self.hooks._served.listings_due
 
     def stop_indexing(self) -> None:
-        timer = self.hooks._indexing.timer
-        if timer is not None:
-            timer.cancel()
+        for timer in (self.hooks._indexing.timer, self.hooks._served.listings_timer):
+            if timer is not None:
+                timer.cancel()
 
 
 @pytest.fixture
@@ -109,10 +116,10 @@ def test_an_edit_renders_only_its_pages_then_the_listings_and_equals_a_clean_bui
     caplog.set_level(logging.INFO, logger="mkdocs.hooks.kcr")
 
     edit(dev.root, "\nconclusion: ", "\nconclusion: Edited once. ")
-    assert dev.rebuild() is True  # the record's own pages now, the listings next
+    assert dev.rebuild() is True  # the record's own pages now, the listings once edits pause
     assert "Edited once." in page.read_text(encoding="utf-8")
     assert serve_status.current()[2] == ()
-    assert dev.rebuild() is False
+    dev.listings()
     assert "Rebuilt" in caplog.text and "changed file(s)" in caplog.text
     # no other claim page was rendered again
     assert {p: p.stat().st_mtime_ns for p in others} == others
@@ -121,7 +128,8 @@ def test_an_edit_renders_only_its_pages_then_the_listings_and_equals_a_clean_bui
     statement = (dev.root / RECORD).read_text(encoding="utf-8").split("\nstatement: ", 1)[1].split("\n", 1)[0]
     edit(dev.root, f"\nstatement: {statement}\n", "\nstatement: Edited statement, kratom is safer\n")
     assert dev.rebuild() is True
-    assert dev.rebuild() is False
+    assert "Edited statement," not in listing.read_text(encoding="utf-8")  # not yet: edits may go on
+    dev.listings()
     assert "Edited statement," in listing.read_text(encoding="utf-8")
     assert "Edited statement," in page.read_text(encoding="utf-8")
     dev.stop_indexing()
@@ -144,6 +152,7 @@ def test_a_broken_edit_keeps_the_pages_and_the_fix_takes_the_short_way(dev: DevS
     edit(dev.root, "\nverdict: not-a-verdict-", "\nverdict: ")
     edit(dev.root, "\nconclusion: ", "\nconclusion: Fixed. ")
     assert dev.rebuild() is True
+    dev.listings()
     assert serve_status.current()[2] == ()
     assert "Fixed." in page.read_text(encoding="utf-8")
     assert dev.hooks._served.stamp is not None  # still the short way (no full build was needed)
@@ -153,14 +162,14 @@ def test_a_new_record_or_a_hand_written_page_gets_a_full_build(dev: DevServer) -
     text = (dev.root / RECORD).read_text(encoding="utf-8")
     new = dev.root / "claims" / "kratom-is-safer-copy.yaml"
     new.write_text(text.replace("id: kratom-is-safer\n", "id: kratom-is-safer-copy\n", 1), encoding="utf-8")
-    dev.rebuild()
-    dev.rebuild()
+    if dev.rebuild():
+        dev.listings()
     problems = serve_status.current()[2]
     if not problems:  # the copy passes the checker: its page is published
         assert (dev.site / "claims" / "kratom-is-safer-copy" / "index.html").is_file()
     new.unlink()
-    dev.rebuild()
-    dev.rebuild()
+    if dev.rebuild():
+        dev.listings()
     assert serve_status.current()[2] == ()
     assert not (dev.site / "claims" / "kratom-is-safer-copy" / "index.html").exists()  # no stale page
     method = dev.root / "docs" / "methodology.md"
