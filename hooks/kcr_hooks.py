@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs t
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -169,7 +169,7 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for file in files:
         if file.is_documentation_page():
             file.edit_uri = _edit_paths.get(file.src_uri, f"docs/{file.src_uri}")
-    _served.files = files
+    _served.files, _served.published, _served.doc_files = files, None, None
     return files
 
 
@@ -280,6 +280,8 @@ class _Served:
     files: Files | None = None
     nav: Navigation | None = None
     env: Environment | None = None
+    published: set[str] | None = None  # the files of docs/ that build published, and its pages
+    doc_files: Sequence[File] | None = None
     stamp: str | None = None
     building_from: str | None = None  # the digest of the hand-written inputs of the full build under way
     generated: generate.Output | None = None  # a generation the next full build uses instead of making its own
@@ -333,7 +335,10 @@ def _rebuild_changed(records_only: bool) -> bool:
         # the pages of the last good generation stay (the site is theirs); the served site shows the problems
         _refuse("The records do not pass the checker", str(exc).splitlines())
         return True
-    published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
+    if served.published is None or served.doc_files is None:  # the same for every short rebuild after a full build
+        served.published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
+        served.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    published, doc_files = served.published, served.doc_files
     todo = rebuild.plan(out.written, out.removed, published)
     if todo is None:
         served.generated = None if records_only else out
@@ -341,7 +346,6 @@ def _rebuild_changed(records_only: bool) -> bool:
     if not records_only:
         _edit_paths.clear()
     _edit_paths.update(out.edit_paths)
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     in_nav = {id(p) for p in nav.pages}
     _written.pages = scan.Written(site)
     findings: list[scan.Finding] = []

@@ -64,9 +64,10 @@ class _Memo:
     def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.off = os.environ.get("KCR_NO_CACHE") == "1"
 
     def get(self, parts: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        if not all(parts) or os.environ.get("KCR_NO_CACHE") == "1":
+        if self.off or not all(parts):
             return make()
         key = digest(*parts)
         self.used.add(key)
@@ -90,6 +91,7 @@ def render_all(review: check.Review, records_only: bool = False) -> Output:
     not the pages and files made from the whole review (the listings, the home page's parts, the downloads, the
     preview images): `kcr serve` shows an edited record's page first, then the pages that list it."""
     out = Output()
+    _MEMO.off = os.environ.get("KCR_NO_CACHE") == "1"
     bib_key, art_key = review.keys.get("bib", ""), review.keys.get("article", "")
     code = fingerprint()
     refs = list(review.refs.values())
