@@ -179,7 +179,23 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
+    import os
+
     _served.config, _served.env = config, env
+    if os.environ.get("KCR_NO_CACHE") != "1" and env.bytecode_cache is None:
+        # the theme's templates compiled once, not in every build (Jinja checks each template's source)
+        import jinja2
+
+        from kcr.cache import _folder, digest
+
+        # the compiled code depends on the environment's settings too: one folder for each
+        settings = (jinja2.__version__, *sorted(env.extensions), repr(env.autoescape), env.block_start_string,
+                    env.variable_start_string, env.comment_start_string, env.line_statement_prefix or "",
+                    repr(env.trim_blocks), repr(env.lstrip_blocks), env.newline_sequence, repr(env.optimized))
+        folder = _folder(ROOT) / "templates" / digest(*settings)[:16]
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env
 
 
