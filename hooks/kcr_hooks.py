@@ -8,7 +8,10 @@ the search index (:mod:`kcr.search`) and runs the static scan; ``on_config`` put
 Material's search plugin, so the theme shows the search box without its own index;
 ``on_serve`` watches the records, the bibliography and the article, and while
 a build is refused answers every page with the list of problems
-(:mod:`kcr.serve_status`) instead of leaving requests hanging.
+(:mod:`kcr.serve_status`) instead of leaving requests hanging.  After an edit
+of the records, `kcr serve` renders only the files the generator wrote, with
+the last full build's files, navigation and theme (``_rebuild_changed``;
+:mod:`kcr.rebuild` decides when that is enough).
 """
 
 from __future__ import annotations
