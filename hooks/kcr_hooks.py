@@ -443,8 +443,56 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[
                     server.watch(str(sub))
         else:
             server.watch(str(entry))
+    _native_watcher(server)
     _show_problems(server)
     return server
+
+
+def _native_watcher(server: LiveReloadServer) -> None:
+    """Let the operating system report changes (inotify, FSEvents, ReadDirectoryChangesW) instead of MkDocs' polling
+    watcher, which lists every watched file twice a second in this process: at thousands of records (claims/ and
+    research/ hold one file each) a listing took longer than the interval, and the edit waited for it.
+    KCR_SERVE_POLLING=1 keeps MkDocs' polling (for file systems that report no changes, such as some network
+    or container mounts); so does a watcher the system refuses when it starts (a limit reached, say).
+    Done before the server starts its watcher, with MkDocs' own watch()/unwatch()."""
+    import os
+
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if os.environ.get("KCR_SERVE_POLLING") == "1" or Observer is PollingObserver:
+        return
+    watched = dict(server._watched_paths)
+    if not all(os.path.exists(path) for path in watched):
+        return
+
+    def move_to(observer: Any, unwatch: bool = True) -> None:
+        for path, count in watched.items():
+            for _ in range(count if unwatch else 0):
+                server.unwatch(path)
+        server._watched_paths.clear()
+        server._watch_refs.clear()
+        server.observer = observer
+        for path, count in watched.items():
+            for _ in range(count):
+                server.watch(path)
+
+    polling = server.observer
+    native = Observer(timeout=0.5)
+    start = native.start
+
+    def start_or_poll() -> None:
+        try:
+            start()
+        except OSError as exc:
+            log.warning("Watching for changes by polling (the system's watcher refused: %s)", exc)
+            with contextlib.suppress(Exception):
+                native.stop()  # (which drops its watches)
+            move_to(polling, unwatch=False)
+            polling.start()
+
+    native.start = start_or_poll  # type: ignore[method-assign]
+    move_to(native)
 
 
 def _show_problems(server: LiveReloadServer) -> None:

@@ -179,3 +179,53 @@ def test_a_new_record_or_a_hand_written_page_gets_a_full_build(dev: DevServer) -
     assert dev.hooks._served.stamp not in (None, stamp)  # a full build, from the new hand-written page
     assert "A new closing line." in (dev.site / "methodology" / "index.html").read_text(encoding="utf-8")
     assert os.environ.get("KCR_NO_CACHE") is None
+
+
+def _hooks() -> ModuleType:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("kcr_hooks_watcher_test", ROOT / "hooks" / "kcr_hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_the_watcher_is_the_systems_and_polls_when_that_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  refused: bool) -> None:
+    import time
+
+    import watchdog.observers
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.polling import PollingObserver
+
+    native = watchdog.observers.Observer
+    if native is PollingObserver:
+        pytest.skip("this system has no native watcher")
+
+    class Refused(native):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            raise OSError(24, "inotify instance limit reached")
+
+    if refused:
+        monkeypatch.setattr(watchdog.observers, "Observer", Refused)
+    (tmp_path / "claims").mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=8766, root=str(tmp_path))
+    try:
+        server.watch(str(tmp_path / "claims"))
+        _hooks()._native_watcher(server)
+        assert list(server._watched_paths) == [str(tmp_path / "claims")]
+        server.observer.start()
+        assert isinstance(server.observer, PollingObserver) is refused
+        time.sleep(0.6)
+        (tmp_path / "claims" / "a.yaml").write_text("id: a\n", encoding="utf-8")
+        end = time.monotonic() + 10
+        while not server._want_rebuild and time.monotonic() < end:
+            time.sleep(0.05)
+        assert server._want_rebuild  # the change was seen
+    finally:
+        server.observer.stop()
+        server.server_close()
