@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kcr import generate, scan, serve_status
+from kcr import generate, scan, search, serve_status
 
 if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -53,6 +53,7 @@ def _refuse(title: str, lines: list[str]) -> None:
 
 
 def on_startup(command: str, dirty: bool, **kwargs: Any) -> None:
+    _written.dirty = dirty
     if command == "serve":
         serve_status.start_serving()
 
@@ -106,6 +107,9 @@ class _Written:
     """The static scan of the pages of the build under way (kcr.scan.Written), started in on_pre_build."""
 
     pages: scan.Written | None = None
+    # a full build (not `kcr serve`, not a dirty build): Pagefind indexes each page as it is written
+    search: search.Streaming | None = None
+    dirty = False
 
 
 _written = _Written()
@@ -115,6 +119,9 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     import os
 
     _written.pages = scan.Written(Path(config["site_dir"]))
+    _stop_streaming()
+    if not _written.dirty and not serve_status.serving():
+        _written.search = search.Streaming()
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
@@ -210,6 +217,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     output = csp.apply(output)
     if _written.pages is not None:  # the static scan of this page, as it is written
         _written.pages.page(page.file.dest_uri, output)
+    if _written.search is not None:  # and its search index, on the other core
+        _written.search.add(page.file.dest_uri, output)
     return output
 
 
@@ -224,10 +233,14 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site
-    from kcr import search
-
     site = Path(config["site_dir"])
-    if serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
+    streaming, _written.search = _written.search, None
+    if streaming is not None:
+        try:
+            streaming.finish(site)
+        except search.SearchIndexError as exc:
+            _refuse("The search index could not be written", [str(exc)])
+    elif serve_status.serving() and (site / search.OUTPUT / "pagefind.js").is_file():
         _index_later(site)  # a rebuild while serving: the edited page is shown now, the search catches up
     else:
         try:
@@ -245,6 +258,16 @@ def _refuse_findings(findings: list[scan.Finding]) -> None:
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
+
+
+def _stop_streaming() -> None:
+    streaming, _written.search = _written.search, None
+    if streaming is not None:
+        streaming.close()
+
+
+def on_build_error(error: Exception, **kwargs: Any) -> None:
+    _stop_streaming()  # no Pagefind service left running after a failed build
 
 
 class _Indexing:

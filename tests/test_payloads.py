@@ -247,7 +247,7 @@ IN_PAGE = {"theme-like-script", "theme-like-palette", "svg-animate", "svg-set", 
 STANDALONE = {"svg-file": "assets/evil.svg", "xhtml-file": "assets/evil.xhtml", "xml-file": "assets/evil.xml",
               "htm-file": "assets/evil.htm"}
 SCAN_CALL = 'findings = scan.scan(Path(config["site_dir"]), written=_written.pages)'
-CSP_CALLS = ("return csp.apply(output)", "return csp.apply(output_content)")
+CSP_CALLS = ("output = csp.apply(output)", "return csp.apply(output_content)")
 
 
 def unsafe_build(base: Path, *, scan_on: bool = True, csp_on: bool = True) -> tuple[Path, str, int]:

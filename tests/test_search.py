@@ -157,3 +157,26 @@ def test_a_rebuild_after_one_change_renders_only_it_and_equals_a_clean_build(tmp
     a, b = pages(site), pages(clean)
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_the_index_fed_page_by_page_holds_what_pagefind_reads_from_the_folder(site: Path, tmp_path: Path) -> None:
+    """A full build hands each page to Pagefind as it is written (kcr.search.Streaming); Pagefind reading the
+    built folder (kcr.search.index, as after a dirty build) finds the same pages with the same content."""
+    import json
+    import shutil
+
+    from kcr import search
+
+    again = tmp_path / "site"
+    shutil.copytree(site, again)
+    search.index(again)
+
+    def summary(folder: Path) -> tuple[int, list[str]]:
+        out = folder / search.OUTPUT
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+        # a fragment is one page's content, named by its hash: the same pages give the same names
+        return entry["languages"]["en"]["page_count"], sorted(p.name for p in (out / "fragment").iterdir())
+
+    streamed, read = summary(site), summary(again)
+    assert streamed[0] > 50
+    assert streamed == read

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import csp, site_allowlist
 
@@ -129,6 +129,10 @@ def _preview(text: str) -> str:
     return " ".join(text.split())[:60]
 
 
+# elements the checks below look at even when they have no attributes
+_TAGS_WITHOUT_ATTRIBUTES = BLOCKED_TAGS | ANIMATION_TAGS | {"meta", "script", "style", "link"}
+
+
 def scan_html(raw: str, shown: str) -> list[Finding]:
     """Parse the page as a browser would (lexbor, via selectolax) and report what could run or restyle it."""
     tree = LexborHTMLParser(raw)
@@ -143,11 +147,22 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
     head = tree.head
     policies: list[tuple[str, bool]] = []  # (content, whether code came before it)
     code_seen = config_seen = False
+    items: list[tuple[str, str, LexborNode]] = []  # the page's inline code, as csp.inline_items finds it
     for node in root.traverse(include_text=False):
         tag = (node.tag or "").lower()
+        given = node.attributes
+        # csp.inline_items, in the same walk
+        if tag == "script" and "src" not in given and not csp.is_data_block(node):
+            items.append(("script", node.text(deep=True) or "", node))
+        elif tag == "style":
+            items.append(("style", node.text(deep=True) or "", node))
+        if "style" in given:
+            items.append(("style-attr", given.get("style") or "", node))
+        if not given and tag not in _TAGS_WITHOUT_ATTRIBUTES:
+            continue  # nothing below can find anything in it
         if tag.startswith("-"):
             continue
-        attrs = {k.lower(): v or "" for k, v in node.attributes.items()}
+        attrs = {k.lower(): v or "" for k, v in given.items()}
         for what, todo, needle in _element(tag, attrs):
             add(what, todo, needle)
         if tag == "meta" and attrs.get("http-equiv", "").strip().lower() == CSP_META:
@@ -160,7 +175,6 @@ def scan_html(raw: str, shown: str) -> list[Finding]:
                 add('a second element with id="__config" (the theme reads its settings from the first)',
                     REMOVE, 'id="__config"')
             config_seen = True
-    items = list(csp.inline_items(tree))
     for kind, text, node in items:
         if not csp.allowed(kind, text):
             label = {"script": "inline <script>", "style": "<style> element", "style-attr": "style= attribute"}[kind]

@@ -16,11 +16,14 @@ the site is the theme's or named in the allow-list.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 OUTPUT = "assets/pagefind"
 # what the site uses of Pagefind's output: its search library (run in the page: no worker), the WebAssembly for English,
@@ -54,12 +57,98 @@ def index(site: Path) -> str:
     new = out.with_name(f".pagefind-{os.getpid()}-new")  # written aside, then put in place at once
     shutil.rmtree(new, ignore_errors=True)
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(new), "--glob", GLOB,
-           "--force-language", "en", "--exclude-selectors", "[data-search-exclude]", "--quiet"]
+           "--force-language", "en", "--exclude-selectors", EXCLUDE, "--quiet"]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # the return code is read below
     if proc.returncode != 0 or not (new / "pagefind.js").is_file():
         shutil.rmtree(new, ignore_errors=True)
         raise SearchIndexError(" ".join((proc.stdout + proc.stderr).split())[-500:] or
                                "pagefind wrote no index (is pagefind[bin] installed?)")
+    _put_in_place(new, out)
+    return proc.stdout.strip()
+
+
+EXCLUDE = "[data-search-exclude]"
+_INDEXED = re.compile(r"^(index\.html|[^/]+/index\.html|(claims|references)/[^/]+/index\.html)$")  # GLOB, as a pattern
+
+
+def indexed(dest: str) -> bool:
+    """Whether the page written at ``dest`` (its path in the site) is one that Pagefind reads (GLOB)."""
+    return bool(_INDEXED.match(dest))
+
+
+class Streaming:
+    """The search index of a full build, fed each page as it is written.
+
+    Pagefind runs as a service in its own process (its Python API), so it indexes
+    on the machine's other core while MkDocs renders the next pages; the pages
+    are not read back from disk. :meth:`finish` writes the index as :func:`index`
+    does (the same files for the same pages). Any failure is kept and raised by
+    :meth:`finish` as :class:`SearchIndexError`.
+    """
+
+    def __init__(self) -> None:
+        import asyncio
+        import threading
+
+        from pagefind.index import PagefindIndex
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kcr-pagefind", daemon=True)
+        self._thread.start()
+        self._pending: list[Any] = []
+        self._error: str | None = None
+        self._index = PagefindIndex(config={"force_language": "en", "exclude_selectors": [EXCLUDE]})
+        try:
+            self._call(self._index._start())  # what `async with PagefindIndex()` does on entry
+        except Exception as exc:  # reported as the index's failure
+            self._error = f"pagefind did not start: {exc}"
+
+    def _call(self, coro: Any) -> Any:
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def add(self, dest: str, html: str) -> None:
+        """Index the page written at ``dest`` (its path in the site), if it is one Pagefind reads."""
+        import asyncio
+
+        if self._error is not None or not indexed(dest):
+            return
+        url = "/" + dest.removesuffix("index.html")
+        self._pending.append(asyncio.run_coroutine_threadsafe(
+            self._index.add_html_file(content=html, url=url), self._loop))
+
+    def finish(self, site: Path) -> None:
+        """Write the index into ``site/assets/pagefind`` and stop the service."""
+        out = site / OUTPUT
+        new = out.with_name(f".pagefind-{os.getpid()}-new")
+        shutil.rmtree(new, ignore_errors=True)
+        try:
+            if self._error is None:
+                for pending in self._pending:
+                    pending.result()
+                self._call(self._index.write_files(output_path=str(new)))
+        except Exception as exc:  # every failure of the service is the index's failure
+            self._error = f"pagefind failed: {exc}"
+        finally:
+            self.close()
+        if self._error is not None or not (new / "pagefind.js").is_file():
+            shutil.rmtree(new, ignore_errors=True)
+            raise SearchIndexError(self._error or "pagefind wrote no index")
+        _put_in_place(new, out)
+
+    def close(self) -> None:
+        """Stop the service (its index is dropped unless written)."""
+        service = self._index._service  # PagefindIndex closes it only from its context manager
+        if service is not None:
+            with contextlib.suppress(Exception):
+                self._call(service.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+
+def _put_in_place(new: Path, out: Path) -> None:
+    """Keep what the site uses of Pagefind's output in ``new``, then put it at ``out`` at once."""
     for path in new.iterdir():
         if path.name not in KEEP and not path.name.endswith(KEEP_SUFFIXES):
             if path.is_dir():
@@ -71,4 +160,3 @@ def index(site: Path) -> str:
         out.rename(old)
     new.rename(out)
     shutil.rmtree(old, ignore_errors=True)
-    return proc.stdout.strip()
