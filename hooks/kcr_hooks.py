@@ -330,6 +330,7 @@ class _Served:
     listings_due = False  # the edited records' own pages are shown: the pages made from the whole review are next
     listings_now = False  # ... and edits have paused for LISTINGS_DELAY seconds: build them now
     listings_timer: threading.Timer | None = None
+    building = False  # a build is under way (the listings' timer then waits for its end)
 
 
 _served = _Served()
@@ -429,6 +430,8 @@ def _listings_later(server: LiveReloadServer) -> None:
 
     def due() -> None:
         with _indexing_lock:
+            if _served.building:  # an edit is being rebuilt: it waits again when that build ends
+                return
             _served.listings_now = True
         cond = getattr(server, "_rebuild_cond", None)
         if cond is None:  # pragma: no cover - another MkDocs: the listings follow the next edit
@@ -531,6 +534,8 @@ def _show_problems(server: LiveReloadServer) -> None:
 
     def guarded_build() -> None:
         serve_status.begin()
+        with _indexing_lock:
+            served.building = True
         try:
             with _indexing_lock:
                 now, served.listings_now = served.listings_due and served.listings_now, False
@@ -550,6 +555,8 @@ def _show_problems(server: LiveReloadServer) -> None:
         except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:
+            with _indexing_lock:
+                served.building = False
             serve_status.finish()
 
     server.builder = guarded_build
