@@ -250,7 +250,8 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # nothing that could run in a reader's browser may reach the built site: the pages were scanned as they
     # were written (on_post_page); the other files are read here (unchanged ones are not scanned again:
     # their findings are kept by content in the user's cache folder)
-    _refuse_findings(scan.scan(Path(config["site_dir"]), written=_written.pages))
+    findings = scan.scan(Path(config["site_dir"]), written=_written.pages)
+    _refuse_findings(findings)
     serve_status.finish()
 
 
