@@ -8,7 +8,10 @@ the search index (:mod:`kcr.search`) and runs the static scan; ``on_config`` put
 Material's search plugin, so the theme shows the search box without its own index;
 ``on_serve`` watches the records, the bibliography and the article, and while
 a build is refused answers every page with the list of problems
-(:mod:`kcr.serve_status`) instead of leaving requests hanging.
+(:mod:`kcr.serve_status`) instead of leaving requests hanging.  After an edit
+of the records, `kcr serve` renders only the files the generator wrote, with
+the last full build's files, navigation and theme (``_rebuild_changed``;
+:mod:`kcr.rebuild` decides when that is enough).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,9 +28,11 @@ from kcr import generate, scan, search, serve_status
 if TYPE_CHECKING:  # annotations only: these are not imported when MkDocs runs the hooks
     from wsgiref.types import StartResponse, WSGIEnvironment
 
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +125,10 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
     docs = Path(config["docs_dir"])
     _edit_paths.clear()
     serve_status.begin()
+    if serve_status.serving():  # what this full build is made from (see _Served)
+        from kcr import rebuild
+
+        _served.stamp, _served.building_from = None, rebuild.inputs_digest(ROOT, docs)
     with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
         if _indexing.timer is not None:
             _indexing.timer.cancel()
@@ -129,7 +138,8 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
         _edit_paths.update(generate.read_manifest(docs))
         return
     try:
-        out = generate.generate(ROOT, docs)
+        generated, _served.generated = _served.generated, None  # one _rebuild_changed has just made
+        out = generated or generate.generate(ROOT, docs)
     except generate.BuildError as exc:
         _refuse("The records do not pass the checker", str(exc).splitlines())
         # serving: the pages of the last good generation stay, the served site shows the problems
@@ -144,6 +154,10 @@ def on_pre_build(config: MkDocsConfig, **kwargs: Any) -> None:
                 path.write_text("", encoding="utf-8")
         return
     _edit_paths.update(out.edit_paths)
+    if serve_status.serving():  # the pages the generator removed: a dirty build would leave them in the site
+        from kcr import rebuild
+
+        rebuild.remove_stale(Path(config["site_dir"]), out.removed)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
@@ -165,7 +179,34 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
     for file in files:
         if file.is_documentation_page():
             file.edit_uri = _edit_paths.get(file.src_uri, f"docs/{file.src_uri}")
+    _served.files, _served.published, _served.doc_files = files, None, None
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files, **kwargs: Any) -> Navigation:
+    _served.nav = nav
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
+    import os
+
+    _served.config, _served.env = config, env
+    if os.environ.get("KCR_NO_CACHE") != "1" and env.bytecode_cache is None:
+        # the theme's templates compiled once, not in every build (Jinja checks each template's source)
+        import jinja2
+
+        from kcr.cache import _folder, digest
+
+        # the compiled code depends on the environment's settings too: one folder for each
+        settings = (jinja2.__version__, *sorted(env.extensions), repr(env.autoescape), env.block_start_string,
+                    env.variable_start_string, env.comment_start_string, env.line_statement_prefix or "",
+                    repr(env.trim_blocks), repr(env.lstrip_blocks), env.newline_sequence, repr(env.optimized))
+        folder = _folder(ROOT) / "templates" / digest(*settings)[:16]
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -210,10 +251,14 @@ def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
     # were written (on_post_page); the other files are read here (unchanged ones are not scanned again:
     # their findings are kept by content in the user's cache folder)
     findings = scan.scan(Path(config["site_dir"]), written=_written.pages)
+    _refuse_findings(findings)
+    serve_status.finish()
+
+
+def _refuse_findings(findings: list[scan.Finding]) -> None:
     if findings:
         _refuse(f"The static scan of the built site found {len(findings)} problem(s)",
                 [str(f) for f in findings[:50]])
-    serve_status.finish()
 
 
 def _stop_streaming() -> None:
@@ -270,6 +315,141 @@ def _index_later(site: Path) -> None:
         timer.start()
 
 
+class _Served:
+    """What `kcr serve`'s last full build rendered with: its configuration, files, navigation and theme, and the
+    digest of the hand-written inputs it was built from (None: the next rebuild is a full one)."""
+
+    config: MkDocsConfig | None = None
+    files: Files | None = None
+    nav: Navigation | None = None
+    env: Environment | None = None
+    published: set[str] | None = None  # the files of docs/ that build published, and its pages
+    doc_files: Sequence[File] | None = None
+    stamp: str | None = None
+    building_from: str | None = None  # the digest of the hand-written inputs of the full build under way
+    generated: generate.Output | None = None  # a generation the next full build uses instead of making its own
+    listings_due = False  # the edited records' own pages are shown: the pages made from the whole review are next
+    listings_now = False  # ... and edits have paused for LISTINGS_DELAY seconds: build them now
+    listings_timer: threading.Timer | None = None
+    building = False  # a build is under way (the listings' timer then waits for its end)
+
+
+_served = _Served()
+
+
+def _rebuild_changed(records_only: bool) -> bool:
+    """`kcr serve` after an edit: when the hand-written inputs are those of the last full build and the records
+    changed only files the site already has, check and generate, then render only the pages (and copy only the
+    files) the generator wrote, with the last build's configuration, navigation and theme; a page that did not
+    change is neither read, rendered nor scanned again.  False: a full build is needed (it then uses this
+    generation).  The search index catches up when edits pause, as after a full build.
+
+    ``records_only``: only the records' own pages (generate.render_all), so an edited record's page is shown
+    at once; the pages made from the whole review (listings, home page, downloads) follow in the next call."""
+    from kcr import rebuild
+
+    served = _served
+    config, files, nav, env = served.config, served.files, served.nav, served.env
+    if served.stamp is None or config is None or files is None or nav is None or env is None:
+        return False
+    docs, site = Path(config["docs_dir"]), Path(config["site_dir"])
+    if rebuild.inputs_digest(ROOT, docs) != served.stamp:
+        return False
+    try:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+    except ImportError:  # pragma: no cover - another MkDocs: its full build
+        return False
+    with _indexing_lock:  # no search indexing while a page is being rebuilt (it restarts after the build)
+        if _indexing.timer is not None:
+            _indexing.timer.cancel()
+            _indexing.timer = None
+    try:
+        if records_only:
+            from kcr import check
+
+            review = check.load(ROOT)
+            if not review.ok:
+                raise generate.BuildError("\n".join(str(p) for p in review.problems))
+            out = generate.render_all(review, records_only=True)
+            generate.write(out, docs, partial=True)
+        else:
+            out = generate.generate(ROOT, docs)
+    except generate.BuildError as exc:
+        # the pages of the last good generation stay (the site is theirs); the served site shows the problems
+        _refuse("The records do not pass the checker", str(exc).splitlines())
+        return True
+    if served.published is None or served.doc_files is None:  # the same for every short rebuild after a full build
+        served.published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
+        served.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    published, doc_files = served.published, served.doc_files
+    todo = rebuild.plan(out.written, out.removed, published)
+    if todo is None:
+        served.generated = None if records_only else out
+        return False
+    if not records_only:
+        _edit_paths.clear()
+    _edit_paths.update(out.edit_paths)
+    in_nav = {id(p) for p in nav.pages}
+    _written.pages = scan.Written(site)
+    findings: list[scan.Finding] = []
+    for rel in todo:
+        file = files.get_file_from_path(rel)
+        assert file is not None  # plan() names only files the site has
+        if not file.is_documentation_page():
+            file.copy_file()
+            findings += scan.scan_file(Path(file.abs_dest_path), file.dest_uri)
+            continue
+        if file.page is None:
+            from mkdocs.structure.pages import Page
+
+            Page(None, file, config)
+        page = file.page
+        assert page is not None
+        title = page.title
+        _populate_page(page, config, files)
+        if id(page) in in_nav and title is not None and page.title != title:  # the navigation of every page names it: build them all
+            served.stamp = None
+            return False
+        _build_page(page, config, doc_files, nav, env)
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    for shown in sorted(_written.pages.findings):
+        findings += _written.pages.findings[shown]
+    _written.pages = None
+    log.info("Rebuilt %d changed file(s) of %d (kcr serve)", len(todo), len(published))
+    _refuse_findings(findings)
+    _index_later(site)
+    return True
+
+
+LISTINGS_DELAY = 3.0  # seconds without an edit before `kcr serve` renders the pages made from the whole review
+
+
+def _listings_later(server: LiveReloadServer) -> None:
+    """Once edits pause (LISTINGS_DELAY seconds after the last rebuild), ask the dev server for the build of the
+    pages made from the whole review; an edit before then restarts the wait (its own page is shown first)."""
+
+    def due() -> None:
+        with _indexing_lock:
+            if _served.building:  # an edit is being rebuilt: it waits again when that build ends
+                return
+            _served.listings_now = True
+        cond = getattr(server, "_rebuild_cond", None)
+        if cond is None:  # pragma: no cover - another MkDocs: the listings follow the next edit
+            return
+        with cond:  # the dev server's build loop runs the build
+            server._want_rebuild = True
+            cond.notify_all()
+
+    with _indexing_lock:
+        if _served.listings_timer is not None:
+            _served.listings_timer.cancel()
+        timer = threading.Timer(LISTINGS_DELAY, due)
+        timer.daemon = True
+        _served.listings_timer = timer
+        timer.start()
+
+
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None],
              **kwargs: Any) -> LiveReloadServer:
     for name in ("claims", "references.bib", "source", "schema", "research"):
@@ -290,8 +470,56 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[
                     server.watch(str(sub))
         else:
             server.watch(str(entry))
+    _native_watcher(server)
     _show_problems(server)
     return server
+
+
+def _native_watcher(server: LiveReloadServer) -> None:
+    """Let the operating system report changes (inotify, FSEvents, ReadDirectoryChangesW) instead of MkDocs' polling
+    watcher, which lists every watched file twice a second in this process: at thousands of records (claims/ and
+    research/ hold one file each) a listing took longer than the interval, and the edit waited for it.
+    KCR_SERVE_POLLING=1 keeps MkDocs' polling (for file systems that report no changes, such as some network
+    or container mounts); so does a watcher the system refuses when it starts (a limit reached, say).
+    Done before the server starts its watcher, with MkDocs' own watch()/unwatch()."""
+    import os
+
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if os.environ.get("KCR_SERVE_POLLING") == "1" or Observer is PollingObserver:
+        return
+    watched = dict(server._watched_paths)
+    if not all(os.path.exists(path) for path in watched):
+        return
+
+    def move_to(observer: Any, unwatch: bool = True) -> None:
+        for path, count in watched.items():
+            for _ in range(count if unwatch else 0):
+                server.unwatch(path)
+        server._watched_paths.clear()
+        server._watch_refs.clear()
+        server.observer = observer
+        for path, count in watched.items():
+            for _ in range(count):
+                server.watch(path)
+
+    polling = server.observer
+    native = Observer(timeout=0.5)
+    start = native.start
+
+    def start_or_poll() -> None:
+        try:
+            start()
+        except OSError as exc:
+            log.warning("Watching for changes by polling (the system's watcher refused: %s)", exc)
+            with contextlib.suppress(Exception):
+                native.stop()  # (which drops its watches)
+            move_to(polling, unwatch=False)
+            polling.start()
+
+    native.start = start_or_poll  # type: ignore[method-assign]
+    move_to(native)
 
 
 def _show_problems(server: LiveReloadServer) -> None:
@@ -301,14 +529,35 @@ def _show_problems(server: LiveReloadServer) -> None:
     live-reload script the pages' policy refuses; both are replaced here.
     """
     build = server.builder
+    served = _served
+    if not serve_status.current()[2]:  # the first build passed
+        served.stamp = served.building_from
 
     def guarded_build() -> None:
         serve_status.begin()
+        with _indexing_lock:
+            served.building = True
         try:
+            with _indexing_lock:
+                now, served.listings_now = served.listings_due and served.listings_now, False
+            if now:  # the second half of the last edits' rebuild (it also renders any edit since)
+                served.listings_due = False
+                if _rebuild_changed(records_only=False):
+                    return
+            elif _rebuild_changed(records_only=True):
+                if not serve_status.failing():
+                    served.listings_due = True
+                    _listings_later(server)
+                return
+            served.listings_due = False  # a full build renders every page
             build()
+            if not serve_status.current()[2]:  # passed: the next edit of the records may take the short way
+                _served.stamp = served.building_from
         except Exception as exc:
             serve_status.fail("The site could not be built", str(exc).splitlines() or [type(exc).__name__])
         finally:
+            with _indexing_lock:
+                served.building = False
             serve_status.finish()
 
     server.builder = guarded_build

@@ -36,6 +36,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def load_average() -> list[str]:
+    """The 1, 5 and 15 minute load averages (Linux; '?' elsewhere): timings mean little on a busy machine."""
+    try:
+        return Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3]
+    except OSError:
+        return ["?"]
+
+
 def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
@@ -85,7 +93,8 @@ def main() -> int:
                     print("kcr serve did not come up:\n" + (Path(tmp) / "serve.log").read_text()[-3000:], file=sys.stderr)
                     return 1
                 time.sleep(0.2)
-            print(f"first build served after {time.monotonic() - started:.1f} s ({claim})")
+            print(f"first build served after {time.monotonic() - started:.1f} s ({claim}; "
+                  f"load average {' '.join(load_average())})")
             time.sleep(3)  # let the server settle (the search index is written after the first build)
             record = root / "claims" / f"{claim}.yaml"
             original = record.read_text(encoding="utf-8")
@@ -105,7 +114,8 @@ def main() -> int:
                 times.append(time.monotonic() - start)
                 print(f"run {i + 1}: {times[-1]:.2f} s from save to rebuilt page")
                 time.sleep(1.5)
-            print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s over {len(times)} runs")
+            print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s over {len(times)} runs "
+                  f"(load average {' '.join(load_average())})")
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)

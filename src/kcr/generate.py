@@ -28,6 +28,8 @@ from .render.sentences import reading_numbers
 DEFAULT_SITE_URL = "https://example.invalid/"
 HOME_ANSWER = "assets/generated/.home-answer.html"
 HOME_CHART = "assets/generated/.home-chart.html"
+# hand-written pages that include generated parts (so they change when those parts do)
+INCLUDED_BY = {HOME_ANSWER: "index.md", HOME_CHART: "index.md"}
 
 
 def site_url(root: Path) -> str:
@@ -63,9 +65,10 @@ class _Memo:
     def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.off = os.environ.get("KCR_NO_CACHE") == "1"
 
     def get(self, parts: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        if not all(parts) or os.environ.get("KCR_NO_CACHE") == "1":
+        if self.off or not all(parts):
             return make()
         key = digest(*parts)
         self.used.add(key)
@@ -82,10 +85,16 @@ _MEMO = _Memo()
 _IMAGES: dict[str, bytes] = {}  # preview images drawn or read in this process, by the fingerprint of their card
 
 
-def render_all(review: check.Review, per_page: int | None = None) -> Output:
-    """Every generated page of a checked review, in memory (``per_page``: rows a page of every listing, instead
-    of :data:`kcr.render.pager.ROWS`; tests cut small reviews into pages with it)."""
+def render_all(review: check.Review, per_page: int | None = None, records_only: bool = False) -> Output:
+    """Every generated page of a checked review, in memory.
+
+    ``per_page``: rows a page of every listing, instead of :data:`kcr.render.pager.ROWS` (tests cut small
+    reviews into pages with it). ``records_only``: only each record's own pages and files (claims, research
+    records, withdrawals, references), not the pages and files made from the whole review (the listings, the
+    home page's parts, the downloads, the preview images): `kcr serve` shows an edited record's page first,
+    then the pages that list it."""
     out = Output()
+    _MEMO.off = os.environ.get("KCR_NO_CACHE") == "1"
     bib_key, art_key = review.keys.get("bib", ""), review.keys.get("article", "")
     code = fingerprint()
     refs = list(review.refs.values())
@@ -94,7 +103,9 @@ def render_all(review: check.Review, per_page: int | None = None) -> Output:
         formatted = cite.format_html(refs, Cache(review.root, "references"))
         return formatted, {k: cite.format_text(review.refs[k], v) for k, v in formatted.items()}
 
-    formatted, plain = _MEMO.get((code, "formatted", bib_key), formatting)
+    # what depends on references.bib alone is also kept for the next process (the next `kcr build`)
+    formatted, plain = _MEMO.get((code, "formatted", bib_key),
+                                 _from(review.root, "formatted", (code, bib_key), formatting))
     url = site_url(review.root)
     accessed = pagecite.build_date(review.root)
     cards = {}
@@ -133,6 +144,14 @@ def render_all(review: check.Review, per_page: int | None = None) -> Output:
     for path, (text, source) in withdrawn_page.pages(review).items():
         out.pages[path] = text
         out.edit_paths[path] = source
+    for key, ref in review.refs.items():
+        path = f"references/{key}.md"
+        citing = ",".join(c.key or "?" for c, _ in review.citing(key))
+        out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
+                                    functools.partial(index_pages.reference_page, ref, review, formatted))
+        out.edit_paths[path] = "references.bib"
+    if records_only:
+        return out  # (the memo keeps its entries: the whole review's pages are rendered next)
     # the listings, each one page or (a large review) several pages, and the claims index's data files
     for pages, source in ((index_pages.claims_index(review, per_page), "claims/"),
                           (index_pages.references_index(review, formatted, per_page), "references.bib"),
@@ -140,22 +159,38 @@ def render_all(review: check.Review, per_page: int | None = None) -> Output:
                           (index_pages.evidence_page(review, per_page), "claims/")):
         out.pages.update(pages)
         out.edit_paths.update({path: source for path in pages if path.endswith(".md")})
-    for key, ref in review.refs.items():
-        path = f"references/{key}.md"
-        citing = ",".join(c.key or "?" for c, _ in review.citing(key))
-        out.pages[path] = _MEMO.get((*context, "reference", key, digest(citing) if "?" not in citing else ""),
-                                    functools.partial(index_pages.reference_page, ref, review, formatted))
-        out.edit_paths[path] = "references.bib"
     # parts of the hand-written home page, included by docs/index.md (pymdownx.snippets); dotfiles,
     # so MkDocs does not publish them as pages of their own
     out.pages[HOME_ANSWER] = index_pages.home_answer(review)
     out.pages[HOME_CHART] = charts.verdict_matrix(review)
     out.pages.update(downloads.review_files(review))
-    out.pages.update(_MEMO.get((code, "reference files", bib_key), lambda: downloads.reference_files(review)))
+    out.pages.update(_MEMO.get((code, "reference files", bib_key),
+                               _from(review.root, "reference-files", (code, bib_key),
+                                     lambda: downloads.reference_files(review))))
     cards[f"{pagecite.PREVIEW_DIR}/site.png"] = preview.site_card()
     out.pages.update(_images(cards, preview.ImageCache(review.root)))
     _MEMO.done()
     return out
+
+
+def _from(root: Path, name: str, parts: tuple[str, ...], make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make``, its result kept in the user's cache folder (``generated-<name>``, one result) by a digest of
+    ``parts``, each naming content (kcr's code, references.bib's cache key), so another process (the next
+    ``kcr build``) reads it back instead of making it again.  Results are JSON: a tuple comes back as a tuple."""
+
+    def get() -> Any:
+        if not all(parts) or os.environ.get("KCR_NO_CACHE") == "1":
+            return make()
+        stored = Cache(root, f"generated-{name}")
+        key = digest(*parts)
+        value = stored.get(key)
+        if value is None:
+            value = make()
+            stored.put(key, value)
+            stored.save()
+        return tuple(value) if isinstance(value, list) else value
+
+    return get
 
 
 def _claim_outputs(claim: Any, review: check.Review, formatted: dict[str, str], plain: dict[str, str], url: str,
@@ -197,20 +232,23 @@ MANIFEST = ".kcr-manifest.json"  # a dotfile: MkDocs does not publish it
 _WRITTEN: dict[str, dict[str, tuple[str | bytes, int, int]]] = {}
 
 
-def write(out: Output, docs: Path) -> None:
+def write(out: Output, docs: Path, partial: bool = False) -> None:
     """Write changed pages under ``docs``, remove stale files in the generated folders, and record
     which generated page comes from which source (the manifest) for the MkDocs adapter.
 
     A page this process wrote before, whose file has the same size and modification time as it
     left it, and whose new content is the very same object (a remembered render) or equal, is not
-    read again (``kcr serve`` at thousands of pages)."""
+    read again (``kcr serve`` at thousands of pages).  ``partial``: ``out`` holds only some of the
+    pages (:func:`render_all`'s ``records_only``): they are written, nothing is removed."""
     last = _WRITTEN.setdefault(str(docs.resolve()), {})
+    keep = os.environ.get("KCR_NO_CACHE") != "1"
     made: set[str] = set()
+    base = str(docs)
     for rel, content in sorted(out.pages.items()):
-        target = docs / rel
+        target = os.path.join(base, rel)
         folder = os.path.dirname(rel)
         if folder not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             made.add(folder)
         before = last.get(rel)
         if before is not None and (before[0] is content or before[0] == content):
@@ -220,33 +258,39 @@ def write(out: Output, docs: Path) -> None:
                 st = None
             if st is not None and (st.st_size, st.st_mtime_ns) == before[1:]:
                 continue
-        if isinstance(content, bytes):
-            if not target.exists() or target.read_bytes() != content:
-                target.write_bytes(content)
-                out.written.append(rel)
-        elif not target.exists() or target.read_text(encoding="utf-8") != content:
-            target.write_text(content, encoding="utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        try:
+            with open(target, "rb") as f:
+                same = f.read() == data
+        except OSError:
+            same = False
+        if not same:
+            with open(target, "wb") as f:
+                f.write(data)
             out.written.append(rel)
-        if os.environ.get("KCR_NO_CACHE") != "1":
+        if keep:
             st = os.stat(target)
             last[rel] = (content, st.st_size, st.st_mtime_ns)
+    for page in sorted({INCLUDED_BY[rel] for rel in out.written if rel in INCLUDED_BY}):
+        home = docs / page
+        if home.exists():
+            # the page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
+            # file changed, so mark it changed (its content is left as it is)
+            os.utime(home)
+    if partial:
+        return
     for rel in [r for r in last if r not in out.pages]:
         del last[rel]
-    home = docs / "index.md"
-    if home.exists() and {HOME_ANSWER, HOME_CHART} & set(out.written):
-        # the home page includes these parts; `mkdocs serve --dirty` rebuilds only pages whose own
-        # file changed, so mark it changed (its content is left as it is)
-        os.utime(home)
     manifest = docs / MANIFEST
     text = json.dumps(out.edit_paths, sort_keys=True, indent=0) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
         manifest.write_text(text, encoding="utf-8")
     start = len(str(docs)) + 1
     for folder in OWNED:
-        base = docs / folder
-        if not base.exists():
+        base_ = docs / folder
+        if not base_.exists():
             continue
-        for dirpath, _, names in os.walk(base):
+        for dirpath, _, names in os.walk(base_):
             for name in sorted(names):
                 path = os.path.join(dirpath, name)
                 rel = path[start:].replace(os.sep, "/")

@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .cache import _folder, digest
+from .paths import OWNED
 from .records import fingerprint
 
 # what pages are made from besides their own Markdown (docs/ itself is compared page by page by MkDocs)
@@ -89,3 +90,61 @@ def remove_stale(site_dir: Path, removed: list[str]) -> None:
             out = site_dir / rel
         with contextlib.suppress(OSError):
             out.unlink(missing_ok=True)
+
+
+def inputs_digest(root: Path, docs: Path) -> str:
+    """A digest of the hand-written inputs of ``kcr serve``'s pages: the configuration, the theme overrides and
+    hooks (:data:`INPUTS`), and every file of ``docs`` outside the generator's folders (which are not walked).
+    While it stays the same, an edit to the records changes only generated files, and :func:`plan` says which
+    pages to render again."""
+    import hashlib
+
+    from .generate import MANIFEST
+
+    owned = {os.path.normpath(docs / o) for o in OWNED}
+    found: list[tuple[str, str]] = []
+    for name in (*INPUTS, "docs"):
+        base = docs if name == "docs" else root / name
+        if base.is_file():
+            found.append((name, str(base)))
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and os.path.join(dirpath, d) not in owned)
+            rel = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            found.extend((f"{name}/{file}" if rel == "." else f"{name}/{rel}/{file}", os.path.join(dirpath, file))
+                         for file in sorted(filenames) if not (name == "docs" and rel == "." and file == MANIFEST))
+    parts: list[str] = []
+    for shown, path in found:
+        try:
+            with open(path, "rb") as f:
+                parts += [shown, hashlib.sha256(f.read()).hexdigest()]
+        except OSError:
+            parts += [shown, "missing"]
+    return digest(*parts)
+
+
+def plan(written: list[str], removed: list[str], published: set[str]) -> list[str] | None:
+    """What to render or copy again after a generation that wrote ``written`` and removed ``removed`` (docs-relative
+    paths), when the hand-written inputs are unchanged (:func:`inputs_digest`) and the site holds a build of
+    every file in ``published`` (the files of docs/ the last build published).
+
+    Every written file, and every hand-written page that includes a written part (``generate.INCLUDED_BY``).
+    None when that is not enough and the site must be built in full: a file was removed, or a new one
+    appeared (the site's list of pages, its sitemap and the links between pages may change)."""
+    from .generate import INCLUDED_BY
+
+    if removed:
+        return None
+    todo: set[str] = set()
+    for rel in written:
+        if rel in INCLUDED_BY:
+            todo.add(INCLUDED_BY[rel])
+        elif any(part.startswith(".") for part in rel.split("/")):
+            continue  # not published (the manifest and other dotfiles)
+        elif rel in published:
+            todo.add(rel)
+        else:
+            return None
+    if not todo <= published:
+        return None
+    return sorted(todo)

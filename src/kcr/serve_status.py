@@ -77,6 +77,12 @@ def fail(title: str, lines: list[str]) -> None:
         _state._pending.extend(line for line in lines if line.strip())
 
 
+def failing() -> bool:
+    """Whether the build in progress has found problems so far."""
+    with _state._lock:
+        return bool(_state._pending)
+
+
 def finish() -> None:
     """The build ended (passed or not): show what it found, and tell open pages to reload."""
     with _state._lock:
