@@ -292,9 +292,20 @@ def run_checker_changed(root: Path, env: dict[str, str], repeat: int) -> tuple[d
 
 
 def run_checker(root: Path, env: dict[str, str], repeat: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHECKER, str(root), str(repeat)], env=env,
-                          capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    """The checker cold: each run a new process with the user cache folder emptied first (best of ``repeat``);
+    the last run's cache is left for the measurements that follow."""
+    best: dict | None = None
+    for _ in range(max(1, repeat)):
+        if env.get("XDG_CACHE_HOME"):
+            shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
+            Path(env["XDG_CACHE_HOME"]).mkdir(parents=True)
+        proc = subprocess.run([sys.executable, "-c", CHECKER, str(root), "1"], env=env,
+                              capture_output=True, text=True, check=True)
+        run = json.loads(proc.stdout.strip().splitlines()[-1])
+        if best is None or run["seconds"] < best["seconds"]:
+            best = run
+    assert best is not None
+    return best
 
 
 def clean_generated(root: Path) -> None:
