@@ -345,17 +345,7 @@ class Written:
         if store is None or not store.enabled:
             self.findings[shown] = scan_bytes(data, shown)
             return
-        import hashlib
-
-        from .cache import digest
-
-        key = digest(_scan_fingerprint(), shown, hashlib.sha256(data).hexdigest())
-        hit = _findings(store.get(key), shown)
-        if hit is None:
-            store.discard(key)
-            hit = scan_bytes(data, shown)
-            store.put(key, [[f.line, f.col, f.what, f.todo] for f in hit])
-        self.findings[shown] = hit
+        self.findings[shown] = _stored_scan(store, data, shown)[1]
 
 
 def scan(site: Path, *, cached: bool = True, written: Written | None = None) -> list[Finding]:
@@ -422,10 +412,8 @@ def _scan_fingerprint() -> str:
 
 
 def _cached_scan(store, path: str, shown: str) -> list[Finding]:
-    import hashlib
     import time
 
-    from .cache import digest
 
     try:
         st = os.lstat(path)
@@ -440,15 +428,25 @@ def _cached_scan(store, path: str, shown: str) -> list[Finding]:
             return hit
     with open(path, "rb") as fh:
         data = fh.read()
+    key, hit = _stored_scan(store, data, shown)
+    if sig is not None and time.time_ns() - max(sig[2], sig[3]) > 2_000_000_000:
+        _SCANNED[str(path)] = (sig, key)
+    return hit
+
+
+def _stored_scan(store, data: bytes, shown: str) -> tuple[str, list[Finding]]:
+    """(cache key, findings) of one file's bytes: taken from ``store`` when kept there, else scanned and kept."""
+    import hashlib
+
+    from .cache import digest
+
     key = digest(_scan_fingerprint(), shown, hashlib.sha256(data).hexdigest())
     hit = _findings(store.get(key), shown)
     if hit is None:
         store.discard(key)
         hit = scan_bytes(data, shown)
         store.put(key, [[f.line, f.col, f.what, f.todo] for f in hit])
-    if sig is not None and time.time_ns() - max(sig[2], sig[3]) > 2_000_000_000:
-        _SCANNED[str(path)] = (sig, key)
-    return hit
+    return key, hit
 
 
 def _findings(value: object, shown: str) -> list[Finding] | None:
