@@ -327,11 +327,13 @@ def coverage(review: Review) -> dict[int, list[Claim]]:
     out: dict[int, list[Claim]] = {}
     if review.article is None:
         return out
+    seen: set[tuple[int, int]] = set()  # (sentence, claim) by identity: comparing claims compares their data
     for c in _sorted_claims(review):
         for q in c.data.get("quotes") or []:
             for s in review.article.sentences_for(q["text"]):
-                if c not in out.setdefault(s.number, []):
-                    out[s.number].append(c)
+                if (s.number, id(c)) not in seen:
+                    seen.add((s.number, id(c)))
+                    out.setdefault(s.number, []).append(c)
     return out
 
 
