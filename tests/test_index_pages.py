@@ -17,6 +17,7 @@ A synthetic review of 60 claims and 120 references is built with every listing c
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import posixpath
@@ -175,6 +176,24 @@ def test_a_claim_page_links_to_its_sentence_on_the_coverage_page_that_shows_it(s
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (c.id, a["href"])
             checked += "/page/" in a["href"]
     assert checked > 0, "some sentences are on further pages"
+
+
+def test_coverage_lists_each_claim_once_a_sentence_in_the_claims_order(review: check.Review) -> None:
+    # the listing's definition, written out plainly: claims in the listing's order, each once a sentence
+    # however many of its quotes overlap that sentence (the function keeps track by identity, for speed)
+    review = copy.deepcopy(review)
+    assert review.article is not None
+    first = review.claims[0]
+    first.data["quotes"] = [*first.data["quotes"], dict(first.data["quotes"][0])]  # one sentence quoted twice
+    want: dict[int, list[str]] = {}
+    for c in index_pages._sorted_claims(review):
+        for q in c.data.get("quotes") or []:
+            for s in review.article.sentences_for(q["text"]):
+                if c.id not in want.setdefault(s.number, []):
+                    want[s.number].append(c.id)
+    got = {n: [c.id for c in cs] for n, cs in index_pages.coverage(review).items()}
+    assert got == want
+    assert any(len(cs) > 1 for cs in got.values())
 
 
 def test_pages_split_by_rows_and_bytes() -> None:
