@@ -297,6 +297,62 @@ def test_first_sort_on_page_one_loads_every_claim_and_sorts_them(tab, server: Se
     assert tab.errors == []
 
 
+def test_more_claims_than_a_window_are_listed_a_window_at_a_time(tab, server: Server, review: check.Review) -> None:
+    # thousands of claims: a sort or filter lists the first window of them (500), "Show N more" the next;
+    # the table's data-window (here 25 of the 60 claims) stands in for the 500
+    tab.goto(server.url + "claims/")
+    tab.locator("#kcr-claims").evaluate("t => { t.dataset.window = '25'; }")
+    tab.click("#kcr-claims th:has-text('References')")
+    refs = sorted((len({e["ref"] for e in c.data.get("evidence") or []}), i)
+                  for i, c in enumerate(article_order(review)))
+    values = lambda: tab.locator("#kcr-claims tbody tr td:nth-child(6)").evaluate_all(  # noqa: E731
+        "tds => tds.map(t => +t.dataset.value)")
+    tab.locator("#kcr-claims tbody tr >> nth=24").wait_for(state="attached")
+    assert values() == [n for n, _ in refs][:25], "the 25 with fewest references of all 60, in order"
+    assert tab.locator(".kcr-count").inner_text() == f"Showing 25 of {N} claims"
+    more = tab.locator("button.kcr-more")
+    assert more.inner_text() == "Show 25 more"
+    more.click()
+    assert values() == [n for n, _ in refs][:50]
+    assert more.inner_text() == "Show 10 more"
+    more.click()
+    assert values() == [n for n, _ in refs] and more.is_hidden()
+    assert tab.locator(".kcr-count").inner_text() == f"{N} of {N} claims shown"
+    # a filter starts again from the first window of the claims it keeps, in the sorted order
+    verdict = "unsupported"
+    want = [c for c in article_order(review) if (c.data.get("verdict") or "none") == verdict]
+    tab.select_option('select[data-filter="verdict"]', verdict)
+    shown = min(25, len(want))
+    assert len(visible_ids(tab)) == shown
+    if len(want) > 25:
+        assert tab.locator(".kcr-count").inner_text() == f"Showing 25 of {len(want)} matching claims ({N} in all)"
+        assert more.is_visible()
+    assert set(visible_ids(tab)) <= {c.id for c in want}
+    assert tab.errors == []
+
+
+def test_the_show_more_button_passes_axe_on_a_phone_in_light_and_dark(browser, server: Server) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True,
+                                      color_scheme=scheme)
+        page = context.new_page()
+        page.goto(server.url + "claims/")
+        page.locator("#kcr-claims").evaluate("t => { t.dataset.window = '25'; }")
+        page.click("#kcr-claims th:has-text('References')")
+        more = page.locator("button.kcr-more")
+        more.wait_for()
+        box = more.bounding_box()
+        assert box and box["height"] >= 24 and box["width"] >= 24  # WCAG 2.5.8 target size
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.mouse.move(0, 0)  # (not resting on a link: axe would judge the theme's hover colour)
+        found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]} {v['nodes'][0].get('failureSummary')}"
+                 for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        context.close()
+        assert found == [], scheme
+
+
 def test_script_builds_the_rows_the_pages_render(tab, server: Server) -> None:
     tab.goto(server.url + "claims/")
     rendered = tab.locator("#kcr-claims tbody tr").evaluate_all("rs => rs.map(r => r.outerHTML)")

@@ -1,7 +1,9 @@
 // Claims index: filter by verdict, certainty, type and topic (also from the address); sort by any column.
 // A large review's index is cut into pages, each listing its claims without script; the first filter or
-// sort loads every claim from the data files the table names (data-chunks) and lists them all, built
-// with DOM calls and textContent (record text never becomes markup). No third-party code.
+// sort loads every claim from the data files the table names (data-chunks), built with DOM calls and
+// textContent (record text never becomes markup). More than WINDOW claims are listed WINDOW at a time
+// (a "Show more" button adds the next), so a filter or sort of thousands stays quick on a phone.
+// No third-party code.
 (function () {
   function setup() {
     // the theme's search dialog has no accessible name (axe: aria-dialog-name)
@@ -17,6 +19,9 @@
     var chunks = table.dataset.chunks ? table.dataset.chunks.split(" ") : null;
     var total = chunks ? Number(table.dataset.total) : rows.length;
     var all = !chunks, loading = null, partial = false;
+    var WINDOW = 500, limit = 0, more = null;
+    // (the table's data-window, if any, sets the window: tests use a small one)
+    function windowSize() { return Number(table.dataset.window) || WINDOW; }
     function label(name, value) {
       var sel = form ? form.querySelector('select[data-filter="' + name + '"]') : null;
       var opt = sel ? sel.querySelector('option[value="' + CSS.escape(value) + '"]') : null;
@@ -91,10 +96,10 @@
       })).then(function (parts) {
         var built = [], fresh = document.createDocumentFragment();
         parts.forEach(function (part) { part.rows.forEach(function (r) { built.push(build(r, part.symbols)); }); });
-        built.forEach(function (row) { fresh.appendChild(row); });
+        if (built.length <= windowSize()) built.forEach(function (row) { fresh.appendChild(row); });
         var body = table.tBodies[0];
         while (body.firstChild) body.removeChild(body.firstChild);
-        body.appendChild(fresh);
+        body.appendChild(fresh);  // (more than a window: apply() lists the first window)
         rows = built;
         document.querySelectorAll(".kcr-pager, .kcr-pager-status").forEach(function (n) { n.hidden = true; });
       }, function () {
@@ -105,19 +110,54 @@
       });
       return loading;
     }
-    function apply() {
+    function matches(row) {
+      for (var i = 0; i < selects.length; i++) {
+        var sel = selects[i];
+        if (sel.value && row.dataset[sel.dataset.filter] !== sel.value) return false;
+      }
+      return true;
+    }
+    // grow: keep the rows listed so far and add a window ("Show more"); otherwise list the first window
+    function apply(grow) {
+      var size = windowSize();
+      if (rows.length > size) { listWindow(size, grow === true); return; }
       var shown = 0;
       rows.forEach(function (row) {
-        var ok = true;
-        selects.forEach(function (sel) {
-          if (sel.value && row.dataset[sel.dataset.filter] !== sel.value) ok = false;
-        });
+        var ok = matches(row);
         row.hidden = !ok;
         if (ok) shown++;
       });
+      if (more) more.hidden = true;
       if (count) {
         count.textContent = shown + " of " + (partial ? rows.length : total) + " claims shown"
           + (partial ? " (this page only: the full list could not be loaded)" : "");
+      }
+    }
+    // thousands of claims: only the first `limit` that match are in the table, in the current order
+    function listWindow(size, grow) {
+      var matched = rows.filter(matches);
+      limit = grow ? limit + size : size;
+      var listed = matched.slice(0, limit), fresh = document.createDocumentFragment();
+      listed.forEach(function (row) { row.hidden = false; fresh.appendChild(row); });
+      var body = table.tBodies[0];
+      while (body.firstChild) body.removeChild(body.firstChild);
+      body.appendChild(fresh);
+      var left = matched.length - listed.length;
+      if (!more && left > 0) {
+        more = el("button", "md-button kcr-more");
+        more.type = "button";
+        more.addEventListener("click", function () { apply(true); });
+        (table.closest(".kcr-table-wrap") || table).insertAdjacentElement("afterend", more);
+      }
+      if (more) {
+        more.hidden = left <= 0;
+        more.textContent = "Show " + Math.min(size, left) + " more";
+      }
+      if (count) {
+        var filtered = matched.length < total;
+        count.textContent = left > 0
+          ? "Showing " + listed.length + " of " + matched.length + (filtered ? " matching claims (" + total + " in all)" : " claims")
+          : matched.length + " of " + total + " claims shown";
       }
     }
     // a filter in the address (?verdict=unsupported&certainty=very-low, or the same after #) is
@@ -166,6 +206,7 @@
           return asc ? r : -r;
         });
         rows = keyed.map(function (k) { return k.row; });
+        if (rows.length > windowSize()) { apply(); return; }  // the first window, in the new order
         var moved = document.createDocumentFragment();
         rows.forEach(function (row) { moved.appendChild(row); });
         table.tBodies[0].appendChild(moved);
