@@ -45,11 +45,12 @@ class Claim:
     own: list = field(default_factory=list)  # problems of the record alone (semantic_problems), found when loaded
     key: str = ""  # names its content when it came through the cache (see records.load_checked)
 
-    @property
+    # worked out once a record: kcr serve's checker keeps an unchanged record's Claim from run to run
+    # (a record's data is never changed once loaded)
+
+    @functools.cached_property
     def id(self) -> str:
         return self.data.get("id", "")
-
-    # worked out once a record: kcr serve's checker keeps an unchanged record's Claim from run to run
 
     @functools.cached_property
     def stem(self) -> str:
