@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -364,11 +365,14 @@ def _rebuild_changed(records_only: bool) -> bool:
         if _indexing.timer is not None:
             _indexing.timer.cancel()
             _indexing.timer = None
+    started = time.perf_counter()
+    checked = started
     try:
         if records_only:
             from kcr import check
 
             review = check.load(ROOT)
+            checked = time.perf_counter()
             if not review.ok:
                 raise generate.BuildError("\n".join(str(p) for p in review.problems))
             out = generate.render_all(review, records_only=True)
@@ -383,6 +387,7 @@ def _rebuild_changed(records_only: bool) -> bool:
         served.published = {f.src_uri for f in files if f.inclusion.is_in_serve()}
         served.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     published, doc_files = served.published, served.doc_files
+    generated = time.perf_counter()
     todo = rebuild.plan(out.written, out.removed, published)
     if todo is None:
         served.generated = None if records_only else out
@@ -416,7 +421,10 @@ def _rebuild_changed(records_only: bool) -> bool:
     for shown in sorted(_written.pages.findings):
         findings += _written.pages.findings[shown]
     _written.pages = None
-    log.info("Rebuilt %d changed file(s) of %d (kcr serve)", len(todo), len(published))
+    done = time.perf_counter()
+    log.info("Rebuilt %d changed file(s) of %d (kcr serve) in %.2f s: %s%.2f s generating, %.2f s building pages",
+             len(todo), len(published), done - started,
+             f"{checked - started:.2f} s checking, " if records_only else "", generated - checked, done - generated)
     _refuse_findings(findings)
     _index_later(site)
     return True
@@ -481,9 +489,14 @@ def _native_watcher(server: LiveReloadServer) -> None:
     research/ hold one file each) a listing took longer than the interval, and the edit waited for it.
     KCR_SERVE_POLLING=1 keeps MkDocs' polling (for file systems that report no changes, such as some network
     or container mounts); so does a watcher the system refuses when it starts (a limit reached, say).
-    Done before the server starts its watcher, with MkDocs' own watch()/unwatch()."""
+    Done before the server starts its watcher, with MkDocs' own watch()/unwatch().
+
+    Only changes count: MkDocs asks for a rebuild on any event but a folder's, and the system's watcher also
+    reports a file opened or closed unwritten.  Reading a record (the checker reads a record saved in the
+    last 2 seconds again) would then ask for another rebuild, and the next save would wait for it."""
     import os
 
+    from watchdog import events
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
@@ -504,8 +517,18 @@ def _native_watcher(server: LiveReloadServer) -> None:
             for _ in range(count):
                 server.watch(path)
 
+    changes = [events.FileCreatedEvent, events.FileDeletedEvent, events.FileModifiedEvent, events.FileMovedEvent,
+               events.FileClosedEvent, events.FileAttribEvent, events.DirCreatedEvent, events.DirDeletedEvent,
+               events.DirModifiedEvent, events.DirMovedEvent]
+
+    class ChangesOnly(Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
+                     event_filter: Any = None, follow_symlink: bool = False) -> Any:
+            return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
+                                    event_filter=changes if event_filter is None else event_filter)
+
     polling = server.observer
-    native = Observer(timeout=0.5)
+    native = ChangesOnly(timeout=0.5)
     start = native.start
 
     def start_or_poll() -> None:
@@ -518,7 +541,7 @@ def _native_watcher(server: LiveReloadServer) -> None:
             move_to(polling, unwatch=False)
             polling.start()
 
-    native.start = start_or_poll  # type: ignore[method-assign]
+    native.start = start_or_poll
     move_to(native)
 
 

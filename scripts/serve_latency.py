@@ -116,6 +116,10 @@ def main() -> int:
                 time.sleep(1.5)
             print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s over {len(times)} runs "
                   f"(load average {' '.join(load_average())})")
+            log.flush()
+            for line in (Path(tmp) / "serve.log").read_text(encoding="utf-8", errors="replace").splitlines():
+                if "Rebuilt" in line:  # where each rebuild's time went, as kcr serve logs it
+                    print("  serve: " + line.split("-  ", 1)[-1])
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)

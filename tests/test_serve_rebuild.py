@@ -226,6 +226,11 @@ def test_the_watcher_is_the_systems_and_polls_when_that_is_refused(tmp_path: Pat
         while not server._want_rebuild and time.monotonic() < end:
             time.sleep(0.05)
         assert server._want_rebuild  # the change was seen
+        time.sleep(0.6)
+        server._want_rebuild = False
+        assert (tmp_path / "claims" / "a.yaml").read_text(encoding="utf-8") == "id: a\n"  # the checker reads it
+        time.sleep(1.5)
+        assert not server._want_rebuild, "reading a record asks for no rebuild"
     finally:
         server.observer.stop()
         server.server_close()
