@@ -350,10 +350,14 @@ def largest_html(site: Path) -> tuple[int, str]:
     return best
 
 
-def serve_latency(n: int, runs: int) -> dict | None:
-    """scripts/serve_latency.py --synthetic N: seconds from saving a record to its rebuilt page being served."""
+def serve_latency(n: int, runs: int, logs: Path | None = None) -> dict | None:
+    """scripts/serve_latency.py --synthetic N: seconds from saving a record to its rebuilt page being served
+    (its output, with kcr serve's line for each rebuild, kept in ``logs``/serve-N.log)."""
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "serve_latency.py"), "--synthetic", str(n),
                            "--runs", str(runs)], capture_output=True, text=True, check=False)
+    if logs is not None:
+        logs.mkdir(parents=True, exist_ok=True)
+        (logs / f"serve-{n}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     m = re.search(r"median ([0-9.]+) s, max ([0-9.]+) s over (\d+) runs", proc.stdout)
     first = re.search(r"first build served after ([0-9.]+) s", proc.stdout)
     if proc.returncode or not m:
@@ -1011,7 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in (args.serve_sizes if args.serve_sizes is not None else [max(results)]):
             if n in results:
                 say(f"[N={n}] kcr serve: save -> page ({args.serve_runs} saves)")
-                results[n].serve = serve_latency(n, args.serve_runs)
+                results[n].serve = serve_latency(n, args.serve_runs, work / "logs")
                 say(f"[N={n}] kcr serve: {results[n].serve}")
         biggest = results[max(results)]
         say(f"[profile] checker at N={biggest.n}")
