@@ -71,14 +71,18 @@ FIXTURES = ([("messages", name) for name in sorted(messages.CASES)] + [("rules",
             + [("bad", name) for name in bad.CASES])
 
 
-@pytest.mark.parametrize(("suite", "name"), FIXTURES)
-def test_same_problems_with_and_without_the_cache(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  suite: str, name: str) -> None:
+def apply_fixture(project: Path, suite: str, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give ``project`` the files (or the damage) of one message, rule or bad-input fixture."""
     if suite == "bad":
         bad.apply(project, bad.CASES[name][0], monkeypatch)
     else:
-        files = (messages.CASES if suite == "messages" else rules.CASES)[name][0]
-        rules.run(project, files)
+        rules.run(project, (messages.CASES if suite == "messages" else rules.CASES)[name][0])
+
+
+@pytest.mark.parametrize(("suite", "name"), FIXTURES)
+def test_same_problems_with_and_without_the_cache(project: Path, cached: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  suite: str, name: str) -> None:
+    apply_fixture(project, suite, name, monkeypatch)
     expected = uncached(project, monkeypatch)
     assert expected, "every fixture has a problem"
     assert problems(project) == expected  # cold: fills the cache
@@ -339,11 +343,7 @@ def test_same_problems_when_workers_check_the_files(project: Path, cached: Path,
                                                     suite: str, name: str) -> None:
     from kcr import parallel
 
-    if suite == "bad":
-        bad.apply(project, bad.CASES[name][0], monkeypatch)
-    else:
-        files = (messages.CASES if suite == "messages" else rules.CASES)[name][0]
-        rules.run(project, files)
+    apply_fixture(project, suite, name, monkeypatch)
     expected = uncached(project, monkeypatch)
     monkeypatch.setattr(parallel, "MIN_FILES", 0)
     monkeypatch.setenv("KCR_JOBS", "2")

@@ -206,12 +206,14 @@
           return asc ? r : -r;
         });
         rows = keyed.map(function (k) { return k.row; });
-        if (rows.length > windowSize()) { apply(); return; }  // the first window, in the new order
-        var moved = document.createDocumentFragment();
-        rows.forEach(function (row) { moved.appendChild(row); });
-        table.tBodies[0].appendChild(moved);
+        if (rows.length <= windowSize()) {  // (more than a window: apply() lists the first, in the new order)
+          var moved = document.createDocumentFragment();
+          rows.forEach(function (row) { moved.appendChild(row); });
+          table.tBodies[0].appendChild(moved);
+        }
+        apply();
       }
-      function sort() { if (all) order(); else loadAll().then(function () { order(); apply(); }); }
+      function sort() { if (all) order(); else loadAll().then(order); }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
     });

@@ -112,26 +112,14 @@ def render_all(review: check.Review, per_page: int | None = None, records_only: 
     cards = {}
     context = (code, bib_key, art_key, url, accessed or "-")
     # a claim page links to the sentences it quotes on the coverage listing, which a large review cuts into pages
-    covered: dict[int, list[Any]] | None = None
-
-    def coverage_links() -> tuple[dict[int, int], dict[str, set[int]]]:
-        nonlocal covered
-        covered = index_pages.coverage(review)
-        at_page = {n: k for n, k in index_pages.coverage_pages(review, per_page, covered).items() if k > 1}
-        quoted: dict[str, set[int]] = {}
-        if at_page and review.article is not None:
-            reading = reading_numbers(review.article)
-            for number, cs in covered.items():
-                for c in cs:
-                    quoted.setdefault(c.id, set()).add(reading.get(number, 0))
-        return at_page, quoted
-
-    # (~1 s at 5,000 claims: `kcr serve` works it out again only when a claim, the article or the set-aside
-    # sentences changed; every claim's key names its content, so one empty key means no memo)
-    claim_keys = [c.key or "" for c in review.claims]
-    coverage_at, sentences = _MEMO.get(
-        (code, "coverage links", art_key, digest(*claim_keys) if all(claim_keys) else "",
-         digest(repr(sorted(review.set_aside.items()))), str(per_page)), coverage_links)
+    covered = index_pages.coverage(review)
+    coverage_at = {n: k for n, k in index_pages.coverage_pages(review, per_page, covered).items() if k > 1}
+    sentences: dict[str, set[int]] = {}
+    if coverage_at and review.article is not None:
+        reading = reading_numbers(review.article)
+        for number, cs in covered.items():
+            for c in cs:
+                sentences.setdefault(c.id, set()).add(reading.get(number, 0))
     for claim in review.claims:
         log, second = review.search_logs.get(claim.id), review.second_reviews.get(claim.id)
         at = ",".join(f"{n}:{coverage_at[n]}" for n in sorted(sentences.get(claim.id, ())) if n in coverage_at)
@@ -168,9 +156,7 @@ def render_all(review: check.Review, per_page: int | None = None, records_only: 
     # the listings, each one page or (a large review) several pages, and the claims index's data files
     for pages, source in ((index_pages.claims_index(review, per_page), "claims/"),
                           (index_pages.references_index(review, formatted, per_page), "references.bib"),
-                          (index_pages.coverage_page(review, review.set_aside, per_page,
-                                                     index_pages.coverage(review) if covered is None else covered),
-                           setaside.PATH),
+                          (index_pages.coverage_page(review, review.set_aside, per_page, covered), setaside.PATH),
                           (index_pages.evidence_page(review, per_page), "claims/")):
         out.pages.update(pages)
         out.edit_paths.update({path: source for path in pages if path.endswith(".md")})

@@ -26,6 +26,6 @@ FILES: dict[str, str] = {
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
     'assets/kcr-search.js': 'sha256-/0YHRPGct8BNMKCnlaFFbFZTzmqHC2OUywV3/X8lB18=',
     'assets/kcr.css': 'sha256-wEillcqTLPu+JhafZAnpiOqL/hxM3/IXOLHUWAQzh+M=',
-    'assets/kcr.js': 'sha256-0BrUgpYsXstEgJNMnvq8fYSCgSwYADATsMlb1+hoUJk=',
+    'assets/kcr.js': 'sha256-DraRPbhmGSiSuUgJHkemM98rpo7MwPsilaqVBdpy7rE=',
     'assets/pagefind/pagefind.js': 'sha256-JS0nK9NNSD0Zp1IGD2oGURTRWrEsQtj5BcpWXidooAk=',
 }
