@@ -207,7 +207,148 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **kwargs: Any) 
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    _split.start(config, files, env)
     return env
+
+
+class _Split:
+    """A full build of many pages renders every other page in a forked copy of itself (kcr.forked), on the
+    machine's other core: MkDocs 1.6 renders pages one after another.  The copy is forked once every page has
+    been read, so it shares the pages, navigation and theme; while this process renders its pages, MkDocs'
+    ``_build_page`` passes over the copy's.  ``on_post_build`` waits for the copy, takes its scan findings and
+    warnings as this build's own, and hands its pages to the search index.  ``KCR_JOBS=1`` turns it off.
+
+    Pagefind's index depends on the order it is given the pages, so every full build, forked or not, gives it
+    the pages at even places of MkDocs' list as they are written and the others after the build (``later``),
+    read back from the site: the index is the same on one core as on two."""
+
+    MIN_PAGES = 100  # fewer pages are rendered in one process: a copy costs a fork and a second theme load
+    child: Any = None  # kcr.forked.Forked
+    later: frozenset[str] | None = None  # a full build: the src_uri of each page indexed after the build
+    deferred: list[str] = []  # noqa: RUF012 - set per build; the site paths of those pages, as written
+    original: Callable[..., None] | None = None  # MkDocs' _build_page
+    parked: Any = None  # in the copy: the parent's search index, never used there, never freed
+
+    def start(self, config: MkDocsConfig, files: Files, env: Environment) -> None:
+        from mkdocs.commands import build as mkdocs_build
+        from mkdocs.structure.files import InclusionLevel
+
+        from kcr import forked, parallel
+
+        self.stop()
+        if _written.search is None or _written.dirty or serve_status.serving() or _served.nav is None:
+            return  # `kcr serve` or a dirty build: every page in this process, indexed as before
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        theirs = doc_files[1::2]
+        self.later, self.deferred = frozenset(f.src_uri for f in theirs), []
+        if len(doc_files) < self.MIN_PAGES or parallel.jobs() < 2 or not forked.available():
+            return
+        nav, original = _served.nav, mkdocs_build._build_page
+
+        def work() -> dict[str, Any]:  # in the copy
+            return _render_share(theirs, config, doc_files, nav, env, original)
+
+        try:
+            self.child = forked.Forked(work)
+        except forked.ForkedError as exc:
+            log.info("Rendering every page in one process: %s", exc)
+            return
+        log.info("Rendering %d of the %d pages in a second process", len(theirs), len(doc_files))
+        self.original = original
+        later = self.later
+
+        def build_page(page: Page, *args: Any, **kwargs: Any) -> None:
+            if page.file.src_uri not in later:
+                original(page, *args, **kwargs)
+
+        mkdocs_build._build_page = build_page
+
+    def defer(self, page: Page, output: str) -> bool:
+        """True if ``page`` is indexed after the build (and noted for it), not as it is written."""
+        if self.later is None or page.file.src_uri not in self.later:
+            return False
+        if output.strip():  # MkDocs writes no file for an empty page
+            self.deferred.append(page.file.dest_uri)
+        return True
+
+    def finish(self, config: MkDocsConfig) -> None:
+        """Wait for the copy, if any (its scan findings and warnings become this build's); then index the
+        pages left for after the build."""
+        child, deferred = self.child, self.deferred
+        self.stop(cancel=False)
+        if child is not None:
+            from kcr import forked
+
+            try:
+                done = child.result()
+            except forked.ForkedError as exc:
+                _refuse("Pages could not be built", [str(exc)])
+                return
+            _count_warnings(done["warnings"])
+            if _written.pages is not None:
+                _written.pages.merge(done["scan"])
+            deferred = done["search"]
+        site = Path(config["site_dir"])
+        if _written.search is not None:
+            for dest in deferred:
+                _written.search.add(dest, (site / dest).read_bytes().decode("utf-8", errors="replace"))
+
+    def stop(self, *, cancel: bool = True) -> None:
+        """Put MkDocs' _build_page back; stop a copy whose build failed (``cancel``)."""
+        if self.original is not None:
+            from mkdocs.commands import build as mkdocs_build
+
+            mkdocs_build._build_page = self.original
+            self.original = None
+        if cancel and self.child is not None:
+            self.child.cancel()
+        self.child, self.later, self.deferred = None, None, []
+
+
+_split = _Split()
+
+
+class _Warnings(logging.Handler):
+    """In the forked copy, MkDocs' warnings (shown there as usual), kept so that --strict counts them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[list[Any]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append([record.name, record.levelno, record.getMessage()])
+
+
+def _render_share(theirs: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
+                  env: Environment, build_page: Callable[..., None]) -> dict[str, Any]:
+    """(in the forked copy) Render and write the pages ``theirs``, as MkDocs' own loop would."""
+    # the parent's Pagefind service: the parent indexes these pages (_Split.defer).  The object is kept: freed
+    # here, its asyncio transport's finaliser would kill the service the parent still talks to
+    _split.parked, _written.search = _written.search, None
+    warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    from kcr import forked
+
+    for file in theirs:
+        assert file.page is not None
+        try:
+            build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
+        except Exception as exc:  # the parent fails the build with it (MkDocs has logged it here too)
+            what = " ".join(str(exc).split())
+            raise forked.RefusedError(f"{file.src_uri}: {type(exc).__name__}: {what}") from None
+    return {"scan": _written.pages.export() if _written.pages is not None else {}, "search": _split.deferred,
+            "warnings": warnings.seen}
+
+
+def _count_warnings(seen: list[list[Any]]) -> None:
+    """The forked copy's warnings, counted by MkDocs' --strict counter (the copy has shown them already)."""
+    from mkdocs.utils import CountHandler
+
+    counters = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
+    for name, level, message in seen:
+        record = logging.LogRecord(name, level, __file__, 0, message, None, None)
+        for counter in counters:
+            counter.handle(record)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
@@ -218,7 +359,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     output = csp.apply(output)
     if _written.pages is not None:  # the static scan of this page, as it is written
         _written.pages.page(page.file.dest_uri, output)
-    if _written.search is not None:  # and its search index, on the other core
+    if not _split.defer(page, output) and _written.search is not None:  # and its search index, on the other core
         _written.search.add(page.file.dest_uri, output)
     return output
 
@@ -233,6 +374,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
+    _split.finish(config)  # the pages a forked copy rendered (a full build of many pages)
     # nothing that could run in a reader's browser may reach the built site
     site = Path(config["site_dir"])
     streaming, _written.search = _written.search, None
@@ -269,6 +411,7 @@ def _stop_streaming() -> None:
 
 
 def on_build_error(error: Exception, **kwargs: Any) -> None:
+    _split.stop()  # no second process left rendering pages
     _stop_streaming()  # no Pagefind service left running after a failed build
 
 

@@ -333,19 +333,38 @@ class Written:
 
     def __init__(self, site: Path, *, cached: bool = True) -> None:
         self.findings: dict[str, list[Finding]] = {}
+        self.keys: dict[str, str] = {}  # page -> its findings' cache key, when cached
         self.store = _store(site) if cached else None
 
     def page(self, shown: str, text: str) -> None:
         """Scan one page, ``shown`` its path in the site, ``text`` what is written there."""
         if not text.strip():  # MkDocs writes no file for an empty page: whatever is there is read by scan()
             self.findings.pop(shown, None)
+            self.keys.pop(shown, None)
             return
         data = text.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes
         store = self.store
         if store is None or not store.enabled:
             self.findings[shown] = scan_bytes(data, shown)
             return
-        self.findings[shown] = _stored_scan(store, data, shown)[1]
+        self.keys[shown], self.findings[shown] = _stored_scan(store, data, shown)
+
+    def export(self) -> dict[str, list]:
+        """What was found in each page, as JSON (see :meth:`merge`): a forked copy of the build hands back
+        the findings of the pages it wrote (kcr.forked)."""
+        return {shown: [self.keys.get(shown, ""), [[f.line, f.col, f.what, f.todo] for f in found]]
+                for shown, found in self.findings.items()}
+
+    def merge(self, exported: dict[str, list]) -> None:
+        """Take :meth:`export`'s findings as this build's own; their cache entries are kept for the next build."""
+        store = self.store
+        for shown, (key, rows) in exported.items():
+            found = _findings(rows, shown)
+            if found is None:
+                raise ValueError(f"the scan of {shown} came back damaged")
+            self.findings[shown] = found
+            if key and store is not None and store.enabled and store.get(key) is None:
+                store.put(key, rows)
 
 
 def scan(site: Path, *, cached: bool = True, written: Written | None = None) -> list[Finding]:

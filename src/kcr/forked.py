@@ -1,0 +1,119 @@
+"""Work done in a forked copy of this process, its result handed back as JSON.
+
+MkDocs 1.6 renders a site's pages one after another, on one core.  A full
+build of a large review forks once the pages are read (kcr's MkDocs hook,
+``on_env``): the copy shares everything the build has worked out so far
+(pages, navigation, theme) without reading or pickling any of it, renders its
+share of the pages while this process renders the rest, and hands back only
+what this process needs to finish the build (which pages it wrote, the static
+scan's findings, any warnings).
+
+Nothing here knows about MkDocs.  The copy runs ``work`` and leaves with
+:func:`os._exit` (no clean-up of this process's objects runs twice); anything it
+raises, or its death, makes :meth:`Forked.result` raise :class:`ForkedError`, so
+the build fails saying why instead of leaving pages out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+
+class ForkedError(Exception):
+    """The forked copy failed, died or could not be started; the message says which, and why."""
+
+
+class RefusedError(Exception):
+    """Raised by ``work`` to fail with exactly its message (no exception name in front)."""
+
+
+def available() -> bool:
+    """True where a process can fork (not on Windows)."""
+    return hasattr(os, "fork")
+
+
+class Forked:
+    """``work()`` run in a forked copy of this process; :meth:`result` waits for its return value."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        read, write = os.pipe()
+        gc.freeze()  # the objects made so far stay out of the copy's collections: fewer pages copied on write
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            os.close(read)
+            os.close(write)
+            gc.unfreeze()
+            raise ForkedError(f"could not start a second process: {exc}") from None
+        if pid == 0:  # pragma: no cover - the copy (coverage is not collected in it)
+            os.close(read)
+            _child(work, write)
+        gc.unfreeze()
+        os.close(write)
+        self.pid = pid
+        self._read = read
+        self._done = False
+
+    def result(self) -> Any:
+        """Wait for the copy; what ``work()`` returned, or :class:`ForkedError`."""
+        if self._done:
+            raise ForkedError("the result was already taken")
+        self._done = True
+        with os.fdopen(self._read, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        if os.WIFSIGNALED(status):
+            name = signal.Signals(os.WTERMSIG(status)).name
+            raise ForkedError(f"the second process was stopped by {name} (out of memory, or killed)")
+        try:
+            answer = json.loads(data)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or ("ok" not in answer and "error" not in answer):
+            raise ForkedError(f"the second process ended (exit status {os.WEXITSTATUS(status)}) without a result")
+        if "error" in answer:
+            raise ForkedError(str(answer["error"]))
+        return answer["ok"]
+
+    def cancel(self) -> None:
+        """Stop the copy (the build it helps failed) and wait for it."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGTERM)
+        with contextlib.suppress(OSError):
+            os.close(self._read)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+
+def _child(work: Callable[[], Any], write: int) -> None:  # pragma: no cover - runs in the copy
+    code = 0
+    try:
+        try:
+            payload: dict[str, Any] = {"ok": work()}
+        except BaseException as exc:  # every failure is the result: the parent raises it
+            what = " ".join(str(exc).split()) or type(exc).__name__
+            payload = {"error": what if isinstance(exc, RefusedError) else f"{type(exc).__name__}: {what}",
+                       "trace": traceback.format_exc()}
+            code = 1
+        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view):]
+    except BaseException:  # nothing may escape the copy into the parent's code
+        code = 2
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
