@@ -215,17 +215,17 @@ class _Split:
     """A full build of many pages renders every other page in a forked copy of itself (kcr.forked), on the
     machine's other core: MkDocs 1.6 renders pages one after another.  The copy is forked once every page has
     been read, so it shares the pages, navigation and theme; while this process renders its pages, MkDocs'
-    ``_build_page`` passes over the copy's.  ``on_post_build`` waits for the copy, takes its scan findings and
-    warnings as this build's own, and hands its pages to the search index.  ``KCR_JOBS=1`` turns it off.
-
-    Pagefind's index depends on the order it is given the pages, so every full build, forked or not, gives it
-    the pages at even places of MkDocs' list as they are written and the others after the build (``later``),
-    read back from the site: the index is the same on one core as on two."""
+    ``_build_page`` passes over the copy's.  The copy says when each of its pages is written, and this process
+    hands the pages to the search index in MkDocs' order, its own and the copy's in turn (Pagefind's index
+    depends on the order: it is the same as a one-process build's).  ``on_post_build`` waits for the copy and
+    takes its scan findings and warnings as this build's own.  ``KCR_JOBS=1`` turns it off."""
 
     MIN_PAGES = 100  # fewer pages are rendered in one process: a copy costs a fork and a second theme load
     child: Any = None  # kcr.forked.Forked
-    later: frozenset[str] | None = None  # a full build: the src_uri of each page indexed after the build
-    deferred: list[str] = []  # noqa: RUF012 - set per build; the site paths of those pages, as written
+    order: dict[str, int] = {}  # noqa: RUF012 - set per build; each page's place in MkDocs' list
+    theirs: list[tuple[int, str]] = []  # noqa: RUF012 - set per build; the copy's pages (place, site path)
+    indexed = 0  # how many of the copy's pages have been handed to the search index
+    site = Path()  # the site folder the pages are written to
     original: Callable[..., None] | None = None  # MkDocs' _build_page
     parked: Any = None  # in the copy: the parent's search index, never used there, never freed
 
@@ -237,61 +237,69 @@ class _Split:
 
         self.stop()
         if _written.search is None or _written.dirty or serve_status.serving() or _served.nav is None:
-            return  # `kcr serve` or a dirty build: every page in this process, indexed as before
+            return  # `kcr serve` or a dirty build: every page in this process
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        theirs = doc_files[1::2]
-        self.later, self.deferred = frozenset(f.src_uri for f in theirs), []
         if len(doc_files) < self.MIN_PAGES or parallel.jobs() < 2 or not forked.available():
             return
-        nav, original = _served.nav, mkdocs_build._build_page
+        theirs = doc_files[1::2]
+        nav, original, site = _served.nav, mkdocs_build._build_page, Path(config["site_dir"])
 
-        def work() -> dict[str, Any]:  # in the copy
-            return _render_share(theirs, config, doc_files, nav, env, original)
+        def work(say: Callable[[str], None]) -> dict[str, Any]:  # in the copy
+            return _render_share(theirs, config, doc_files, nav, env, original, say)
 
         try:
-            self.child = forked.Forked(work)
+            self.child = forked.Forked(work, progress=True)
         except forked.ForkedError as exc:
             log.info("Rendering every page in one process: %s", exc)
             return
         log.info("Rendering %d of the %d pages in a second process", len(theirs), len(doc_files))
-        self.original = original
-        later = self.later
+        self.order = {f.src_uri: i for i, f in enumerate(doc_files)}
+        self.theirs = [(i, f.dest_uri) for i, f in enumerate(doc_files) if i % 2 == 1]
+        self.indexed, self.original, self.site = 0, original, site
+        mine = frozenset(f.src_uri for f in doc_files[0::2])
 
         def build_page(page: Page, *args: Any, **kwargs: Any) -> None:
-            if page.file.src_uri not in later:
+            if page.file.src_uri in mine:
                 original(page, *args, **kwargs)
 
         mkdocs_build._build_page = build_page
 
-    def defer(self, page: Page, output: str) -> bool:
-        """True if ``page`` is indexed after the build (and noted for it), not as it is written."""
-        if self.later is None or page.file.src_uri not in self.later:
-            return False
-        if output.strip():  # MkDocs writes no file for an empty page
-            self.deferred.append(page.file.dest_uri)
-        return True
-
-    def finish(self, config: MkDocsConfig) -> None:
-        """Wait for the copy, if any (its scan findings and warnings become this build's); then index the
-        pages left for after the build."""
-        child, deferred = self.child, self.deferred
-        self.stop(cancel=False)
-        if child is not None:
-            from kcr import forked
-
+    def index_before(self, page: Page | None) -> None:
+        """Hand the search index the copy's pages that come before ``page`` in MkDocs' list (None: all of
+        them), each once the copy has written it."""
+        child, streaming = self.child, _written.search
+        if child is None or streaming is None:
+            return
+        until = len(self.order) if page is None else self.order.get(page.file.src_uri, -1)
+        while self.indexed < len(self.theirs) and self.theirs[self.indexed][0] < until:
+            if child.next_line() is None:
+                return  # the copy stopped before writing it: finish() reports why
+            dest = self.theirs[self.indexed][1]
+            self.indexed += 1
             try:
-                done = child.result()
-            except forked.ForkedError as exc:
-                _refuse("Pages could not be built", [str(exc)])
-                return
-            _count_warnings(done["warnings"])
-            if _written.pages is not None:
-                _written.pages.merge(done["scan"])
-            deferred = done["search"]
-        site = Path(config["site_dir"])
-        if _written.search is not None:
-            for dest in deferred:
-                _written.search.add(dest, (site / dest).read_bytes().decode("utf-8", errors="replace"))
+                text = (self.site / dest).read_bytes().decode("utf-8", errors="replace")
+            except FileNotFoundError:
+                text = ""  # MkDocs writes no file for an empty page; the one-process build indexes it empty
+            streaming.add(dest, text)
+
+    def finish(self) -> None:
+        """Wait for the copy, if any: the rest of its pages go to the search index, its scan findings and
+        warnings become this build's."""
+        child = self.child
+        if child is None:
+            return
+        from kcr import forked
+
+        self.index_before(None)
+        self.stop(cancel=False)
+        try:
+            done = child.result()
+        except forked.ForkedError as exc:
+            _refuse("Pages could not be built", [str(exc)])
+            return
+        _count_warnings(done["warnings"])
+        if _written.pages is not None:
+            _written.pages.merge(done["scan"])
 
     def stop(self, *, cancel: bool = True) -> None:
         """Put MkDocs' _build_page back; stop a copy whose build failed (``cancel``)."""
@@ -302,7 +310,7 @@ class _Split:
             self.original = None
         if cancel and self.child is not None:
             self.child.cancel()
-        self.child, self.later, self.deferred = None, None, []
+        self.child, self.order, self.theirs, self.indexed = None, {}, [], 0
 
 
 _split = _Split()
@@ -320,24 +328,25 @@ class _Warnings(logging.Handler):
 
 
 def _render_share(theirs: Sequence[File], config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
-                  env: Environment, build_page: Callable[..., None]) -> dict[str, Any]:
-    """(in the forked copy) Render and write the pages ``theirs``, as MkDocs' own loop would."""
-    # the parent's Pagefind service: the parent indexes these pages (_Split.defer).  The object is kept: freed
-    # here, its asyncio transport's finaliser would kill the service the parent still talks to
+                  env: Environment, build_page: Callable[..., None], say: Callable[[str], None]) -> dict[str, Any]:
+    """(in the forked copy) Render and write the pages ``theirs``, as MkDocs' own loop would, saying when each
+    is written."""
+    from kcr import forked
+
+    # the parent's Pagefind service: the parent indexes these pages (_Split.index_before).  The object is kept:
+    # freed here, its asyncio transport's finaliser would kill the service the parent still talks to
     _split.parked, _written.search = _written.search, None
     warnings = _Warnings()
     logging.getLogger("mkdocs").addHandler(warnings)
-    from kcr import forked
-
-    for file in theirs:
+    for n, file in enumerate(theirs):
         assert file.page is not None
         try:
             build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
         except Exception as exc:  # the parent fails the build with it (MkDocs has logged it here too)
             what = " ".join(str(exc).split())
             raise forked.RefusedError(f"{file.src_uri}: {type(exc).__name__}: {what}") from None
-    return {"scan": _written.pages.export() if _written.pages is not None else {}, "search": _split.deferred,
-            "warnings": warnings.seen}
+        say(str(n))
+    return {"scan": _written.pages.export() if _written.pages is not None else {}, "warnings": warnings.seen}
 
 
 def _count_warnings(seen: list[list[Any]]) -> None:
@@ -359,7 +368,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig, **kwargs: Any) -
     output = csp.apply(output)
     if _written.pages is not None:  # the static scan of this page, as it is written
         _written.pages.page(page.file.dest_uri, output)
-    if not _split.defer(page, output) and _written.search is not None:  # and its search index, on the other core
+    if _written.search is not None:  # and its search index, on the other core, in MkDocs' order of the pages
+        _split.index_before(page)
         _written.search.add(page.file.dest_uri, output)
     return output
 
@@ -374,7 +384,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_post_build(config: MkDocsConfig, **kwargs: Any) -> None:
-    _split.finish(config)  # the pages a forked copy rendered (a full build of many pages)
+    _split.finish()  # the pages a forked copy rendered (a full build of many pages)
     # nothing that could run in a reader's browser may reach the built site
     site = Path(config["site_dir"])
     streaming, _written.search = _written.search, None

@@ -59,6 +59,39 @@ def test_a_copy_that_leaves_without_a_result_is_reported() -> None:
         copy.result()
 
 
+def test_the_copy_says_lines_as_it_goes() -> None:
+    def work(say) -> str:
+        for n in range(3):
+            say(f"page {n}")
+        return "done"
+
+    copy = forked.Forked(work, progress=True)
+    assert [copy.next_line() for _ in range(4)] == ["page 0", "page 1", "page 2", None]
+    assert copy.result() == "done"
+
+
+def test_lines_left_unread_do_not_keep_the_result_waiting() -> None:
+    """More lines than a pipe holds, none read: result() reads past them instead of waiting forever."""
+    def work(say) -> int:
+        for n in range(100_000):
+            say(str(n))
+        return 7
+
+    assert forked.Forked(work, progress=True).result() == 7
+
+
+def test_a_copy_that_dies_while_saying_lines_ends_them() -> None:
+    def work(say) -> None:
+        say("one")
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    copy = forked.Forked(work, progress=True)
+    assert copy.next_line() == "one"
+    assert copy.next_line() is None
+    with pytest.raises(forked.ForkedError, match="stopped by SIGKILL"):
+        copy.result()
+
+
 def test_a_refusal_is_its_message_alone() -> None:
     def work() -> None:
         raise forked.RefusedError("zz.md: TemplateNotFound: 'x.html'")

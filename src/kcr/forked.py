@@ -43,30 +43,52 @@ def available() -> bool:
 class Forked:
     """``work()`` run in a forked copy of this process; :meth:`result` waits for its return value."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[..., Any], *, progress: bool = False) -> None:
+        """Fork; the copy runs ``work()``, or with ``progress``, ``work(say)``: ``say(line)`` sends a line of
+        text that :meth:`next_line` reads here while the copy goes on."""
         read, write = os.pipe()
+        told, tell = os.pipe() if progress else (-1, -1)
         gc.freeze()  # the objects made so far stay out of the copy's collections: fewer pages copied on write
         try:
             pid = os.fork()
         except OSError as exc:
-            os.close(read)
-            os.close(write)
+            for fd in (read, write, told, tell):
+                if fd >= 0:
+                    os.close(fd)
             gc.unfreeze()
             raise ForkedError(f"could not start a second process: {exc}") from None
         if pid == 0:  # pragma: no cover - the copy (coverage is not collected in it)
             os.close(read)
-            _child(work, write)
+            if told >= 0:
+                os.close(told)
+            _child(work, write, tell)
         gc.unfreeze()
         os.close(write)
+        if tell >= 0:
+            os.close(tell)
         self.pid = pid
         self._read = read
+        self._told = os.fdopen(told, "r", encoding="utf-8", newline="\n") if told >= 0 else None
         self._done = False
+
+    def next_line(self) -> str | None:
+        """The copy's next line (waiting for it), or None once it has said all it will (it is done, or died)."""
+        if self._told is None:
+            return None
+        line = self._told.readline()
+        if line.endswith("\n"):
+            return line[:-1]
+        self._told.close()  # the end, or a line cut short by the copy's death
+        self._told = None
+        return None
 
     def result(self) -> Any:
         """Wait for the copy; what ``work()`` returned, or :class:`ForkedError`."""
         if self._done:
             raise ForkedError("the result was already taken")
         self._done = True
+        while self.next_line() is not None:  # lines not read yet: the copy may be waiting to send them
+            pass
         with os.fdopen(self._read, "rb") as fh:
             data = fh.read()
         _, status = os.waitpid(self.pid, 0)
@@ -92,24 +114,36 @@ class Forked:
             os.kill(self.pid, signal.SIGTERM)
         with contextlib.suppress(OSError):
             os.close(self._read)
+        if self._told is not None:
+            with contextlib.suppress(OSError):
+                self._told.close()
+            self._told = None
         with contextlib.suppress(OSError):
             os.waitpid(self.pid, 0)
 
 
-def _child(work: Callable[[], Any], write: int) -> None:  # pragma: no cover - runs in the copy
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _child(work: Callable[..., Any], write: int, tell: int) -> None:  # pragma: no cover - runs in the copy
     code = 0
     try:
         try:
-            payload: dict[str, Any] = {"ok": work()}
+            if tell >= 0:
+                payload: dict[str, Any] = {"ok": work(lambda line: _write_all(tell, (line + "\n").encode("utf-8")))}
+            else:
+                payload = {"ok": work()}
         except BaseException as exc:  # every failure is the result: the parent raises it
             what = " ".join(str(exc).split()) or type(exc).__name__
             payload = {"error": what if isinstance(exc, RefusedError) else f"{type(exc).__name__}: {what}",
                        "trace": traceback.format_exc()}
             code = 1
-        data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write, view):]
+        if tell >= 0:
+            os.close(tell)  # all said: the parent reads the result next
+        _write_all(write, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
     except BaseException:  # nothing may escape the copy into the parent's code
         code = 2
     finally:
