@@ -53,6 +53,13 @@ def test_a_copy_that_is_killed_is_reported() -> None:
         copy.result()
 
 
+def test_a_copy_stopped_by_a_signal_without_a_name_is_reported() -> None:
+    number = signal.SIGRTMIN + 1
+    copy = forked.Forked(lambda: os.kill(os.getpid(), number))
+    with pytest.raises(forked.ForkedError, match=f"stopped by signal {number}"):
+        copy.result()
+
+
 def test_a_copy_that_leaves_without_a_result_is_reported() -> None:
     copy = forked.Forked(lambda: os._exit(3))
     with pytest.raises(forked.ForkedError, match=r"exit status 3\) without a result"):
@@ -195,3 +202,24 @@ def test_the_second_process_warnings_count_for_strict() -> None:
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
     assert counter.get_counts() == [("WARNING", 1)]
+
+
+def test_the_copys_scan_findings_mend_a_damaged_cache_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """merge() keeps the copy's findings, and stores them again where the cache held something unusable."""
+    from kcr import scan
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("KCR_NO_CACHE", raising=False)
+    site = tmp_path / "site"
+    site.mkdir()
+    copy = scan.Written(site)
+    copy.page("a/index.html", "<!doctype html><html><head></head><body><p onclick=x>hi</p></body></html>")
+    exported = copy.export()
+    key, rows = exported["a/index.html"]
+    assert key and any("onclick" in row[2] for row in rows)
+    here = scan.Written(site)
+    assert here.store is not None
+    here.store.put(key, ["not", "findings"])  # valid JSON, wrong shape
+    here.merge(exported)
+    assert [f.what for f in here.findings["a/index.html"]] == [row[2] for row in rows]
+    assert here.store.get(key) == rows

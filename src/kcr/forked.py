@@ -48,6 +48,9 @@ class Forked:
         text that :meth:`next_line` reads here while the copy goes on."""
         read, write = os.pipe()
         told, tell = os.pipe() if progress else (-1, -1)
+        with contextlib.suppress(OSError, ValueError):  # nothing buffered here is printed again by the copy
+            sys.stdout.flush()
+            sys.stderr.flush()
         gc.freeze()  # the objects made so far stay out of the copy's collections: fewer pages copied on write
         try:
             pid = os.fork()
@@ -69,7 +72,8 @@ class Forked:
         self.pid = pid
         self._read = read
         self._told = os.fdopen(told, "r", encoding="utf-8", newline="\n") if told >= 0 else None
-        self._done = False
+        self._taken = False  # result() was called
+        self._reaped = False  # the copy has been waited for
 
     def next_line(self) -> str | None:
         """The copy's next line (waiting for it), or None once it has said all it will (it is done, or died)."""
@@ -84,16 +88,21 @@ class Forked:
 
     def result(self) -> Any:
         """Wait for the copy; what ``work()`` returned, or :class:`ForkedError`."""
-        if self._done:
+        if self._taken:
             raise ForkedError("the result was already taken")
-        self._done = True
+        self._taken = True
         while self.next_line() is not None:  # lines not read yet: the copy may be waiting to send them
             pass
         with os.fdopen(self._read, "rb") as fh:
             data = fh.read()
         _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
         if os.WIFSIGNALED(status):
-            name = signal.Signals(os.WTERMSIG(status)).name
+            number = os.WTERMSIG(status)
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = f"signal {number}"
             raise ForkedError(f"the second process was stopped by {name} (out of memory, or killed)")
         try:
             answer = json.loads(data)
@@ -107,13 +116,15 @@ class Forked:
 
     def cancel(self) -> None:
         """Stop the copy (the build it helps failed) and wait for it."""
-        if self._done:
+        if self._reaped:
             return
-        self._done = True
+        self._reaped = True
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGTERM)
-        with contextlib.suppress(OSError):
-            os.close(self._read)
+        if not self._taken:
+            self._taken = True
+            with contextlib.suppress(OSError):
+                os.close(self._read)
         if self._told is not None:
             with contextlib.suppress(OSError):
                 self._told.close()
@@ -130,6 +141,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _child(work: Callable[..., Any], write: int, tell: int) -> None:  # pragma: no cover - runs in the copy
     code = 0
+    # Ctrl-C stops the copy outright: a KeyboardInterrupt must never carry it back into the caller's code
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         try:
             if tell >= 0:

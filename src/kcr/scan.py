@@ -363,7 +363,8 @@ class Written:
             if found is None:
                 raise ValueError(f"the scan of {shown} came back damaged")
             self.findings[shown] = found
-            if key and store is not None and store.enabled and store.get(key) is None:
+            if key and store is not None and store.enabled and _findings(store.get(key), shown) is None:
+                store.discard(key)  # missing, or not in the expected shape (the copy scanned the page again)
                 store.put(key, rows)
 
 
