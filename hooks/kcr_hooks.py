@@ -254,7 +254,7 @@ class _Split:
             return
         log.info("Rendering %d of the %d pages in a second process", len(theirs), len(doc_files))
         self.order = {f.src_uri: i for i, f in enumerate(doc_files)}
-        self.theirs = [(i, f.dest_uri) for i, f in enumerate(doc_files) if i % 2 == 1]
+        self.theirs = [(self.order[f.src_uri], f.dest_uri) for f in theirs]
         self.indexed, self.original, self.site = 0, original, site
         mine = frozenset(f.src_uri for f in doc_files[0::2])
 
