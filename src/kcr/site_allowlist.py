@@ -25,7 +25,7 @@ FILES: dict[str, str] = {
     'assets/kcr-cite.css': 'sha256-h2bfdYtWX7MpsHahLuvF6T45x1xNR37HI3APhVQqz3A=',
     'assets/kcr-cite.js': 'sha256-MsboDbm82jPRufmUSeP+zgCaoOqkUhKdK8xuzLy7+Kw=',
     'assets/kcr-search.js': 'sha256-/0YHRPGct8BNMKCnlaFFbFZTzmqHC2OUywV3/X8lB18=',
-    'assets/kcr.css': 'sha256-wEillcqTLPu+JhafZAnpiOqL/hxM3/IXOLHUWAQzh+M=',
+    'assets/kcr.css': 'sha256-/c4xQT0839n62pBIfWKfKBsrbrxYjBIrv5fvU8r3MI0=',
     'assets/kcr.js': 'sha256-DraRPbhmGSiSuUgJHkemM98rpo7MwPsilaqVBdpy7rE=',
     'assets/pagefind/pagefind.js': 'sha256-JS0nK9NNSD0Zp1IGD2oGURTRWrEsQtj5BcpWXidooAk=',
 }
